@@ -1,0 +1,99 @@
+/**
+ * Checks a request before any I/O. Messages name the offending field but never quote header values or
+ * URL query strings: both can carry credentials.
+ */
+import { InvalidRequestError } from '../errors/index.js';
+import type { HttpRequest } from './http-types.js';
+
+/** Where a request goes, split the way undici's dispatcher wants it. */
+export interface RequestTarget {
+  /** `scheme://host[:port]` */
+  origin: string;
+  /** Path and query string (the fragment is never sent). */
+  path: string;
+}
+
+const MAX_QUOTED_URL_CHARS = 80;
+
+/** The URL without its query string and cut short, safe to put in a message. */
+function quoteUrl(url: string): string {
+  const query = url.search(/[?#]/);
+  const head = query === -1 ? url : url.slice(0, query);
+  return JSON.stringify(
+    head.length > MAX_QUOTED_URL_CHARS ? `${head.slice(0, MAX_QUOTED_URL_CHARS)}…` : head,
+  );
+}
+
+/** Parses an absolute `http(s)` URL into origin and path; anything else is an {@link InvalidRequestError}. */
+export function parseRequestTarget(url: unknown): RequestTarget {
+  if (typeof url !== 'string') {
+    throw new InvalidRequestError(`url must be an absolute http(s) URL string; got ${typeof url}`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new InvalidRequestError(`url must be an absolute http(s) URL; got ${quoteUrl(url)}`, {
+      cause: error,
+    });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new InvalidRequestError(`url must use http: or https:; got ${JSON.stringify(parsed.protocol)}`);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    // undici would drop them silently; say so instead, without echoing them.
+    throw new InvalidRequestError('url must not contain credentials; send them in a header');
+  }
+  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
+}
+
+/** Rejects a header whose name or value is not a string or contains CR or LF (header injection). */
+export function assertSafeHeaders(headers: Record<string, string> | undefined): void {
+  if (headers === undefined) return;
+  if (typeof headers !== 'object' || headers === null) {
+    throw new InvalidRequestError(
+      `headers must be an object; got ${headers === null ? 'null' : typeof headers}`,
+    );
+  }
+  for (const name in headers) {
+    const value: unknown = headers[name];
+    if (name.includes('\r') || name.includes('\n')) {
+      throw new InvalidRequestError(`Header name ${JSON.stringify(name)} contains CR or LF`);
+    }
+    if (typeof value !== 'string') {
+      throw new InvalidRequestError(`Header "${name}" must be a string; got ${typeof value}`);
+    }
+    if (value.includes('\r') || value.includes('\n')) {
+      throw new InvalidRequestError(`Header "${name}" has a value containing CR or LF`);
+    }
+  }
+}
+
+function assertOptionalPositive(name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !(value > 0)) {
+    throw new InvalidRequestError(`${name} must be a positive number of milliseconds; got ${String(value)}`);
+  }
+}
+
+/** Validates everything about a request that can be checked without I/O, and returns its target. */
+export function validateHttpRequest(req: HttpRequest): RequestTarget {
+  if (typeof req !== 'object' || req === null) {
+    throw new InvalidRequestError(`request must be an object; got ${req === null ? 'null' : typeof req}`);
+  }
+  const target = parseRequestTarget(req.url);
+  if (typeof req.method !== 'string' || req.method === '') {
+    throw new InvalidRequestError(`method must be a non-empty string; got ${JSON.stringify(req.method)}`);
+  }
+  assertSafeHeaders(req.headers);
+  assertOptionalPositive('firstByteTimeoutMs', req.firstByteTimeoutMs);
+  assertOptionalPositive('idleTimeoutMs', req.idleTimeoutMs);
+  const max = req.maxResponseBytes;
+  if (max !== undefined && (typeof max !== 'number' || !(max >= 0))) {
+    throw new InvalidRequestError(`maxResponseBytes must be a number of bytes >= 0; got ${String(max)}`);
+  }
+  if (req.signal !== undefined && !(req.signal instanceof AbortSignal)) {
+    throw new InvalidRequestError('signal must be an AbortSignal');
+  }
+  return target;
+}
