@@ -49,11 +49,30 @@ function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> 
 // Wall-clock origin plus a monotonic offset: epoch milliseconds that never run backwards.
 const origin = performance.timeOrigin;
 
+// Node fires timers longer than 2^31-1 ms after 1 ms; longer waits are chained through this handle.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+interface LongTimer {
+  current: ReturnType<typeof globalThis.setTimeout>;
+}
+
+function setLongTimeout(fn: () => void, ms: number, handle: LongTimer): LongTimer {
+  const step = Math.min(ms, MAX_TIMER_MS);
+  handle.current = globalThis.setTimeout(
+    () => (ms > step ? setLongTimeout(fn, ms - step, handle) : fn()),
+    step,
+  );
+  return handle;
+}
+
 /** The real clock: `performance` for time, Node's timers for timeouts. */
 export const systemClock: Clock = {
   now: () => origin + performance.now(),
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
+  setTimeout: (fn, ms) =>
+    ms > MAX_TIMER_MS ? setLongTimeout(fn, ms, {} as LongTimer) : globalThis.setTimeout(fn, ms),
+  clearTimeout: (handle) =>
+    globalThis.clearTimeout(
+      (handle as Partial<LongTimer>).current ?? (handle as ReturnType<typeof globalThis.setTimeout>),
+    ),
   sleep(ms, signal) {
     return sleepOn(systemClock, ms, signal);
   },

@@ -41,7 +41,9 @@ describe('RetryPolicy.decide', () => {
     const policy = new RetryPolicy({ ...noJitter, maxRetryAfterMs: 60_000 });
     const error = new RateLimitError('later', { retryAfterMs: 60_001 });
     expect(policy.decide(error, 1)).toEqual({ retry: false, reason: 'hint-too-long' });
-    expect(policy.decide(new RateLimitError('ok', { retryAfterMs: 60_000 }), 1)).toMatchObject({ retry: true });
+    expect(policy.decide(new RateLimitError('ok', { retryAfterMs: 60_000 }), 1)).toMatchObject({
+      retry: true,
+    });
   });
 
   it('draws from the shared budget: 100 retries, 50 after timeouts, then refuses; success refunds', () => {

@@ -6,8 +6,10 @@ import { type BackoffOptions, createBackoff, DEFAULT_BACKOFF_OPTIONS } from './b
 import { type AccelerateError, InvalidRequestError, TimeoutError } from './errors/index.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
+import type { DelaySource as RecordedDelaySource } from './tracking/request-tracker.js';
+
 /** Where a retry delay came from, as recorded in the ledger. */
-export type DelaySource = 'backoff' | 'retry-after' | 'retry-after-ms' | 'provider';
+export type DelaySource = Exclude<RecordedDelaySource, 'none'>;
 
 /** Retry settings of a backend. Defaults are the seed's: 5 retries, 1 s, x2, 16 s cap, full jitter. */
 export interface RetryOptions extends BackoffOptions {
@@ -59,7 +61,9 @@ export class RetryPolicy {
     }
     const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_RETRY_OPTIONS.maxRetryAfterMs;
     if (!(maxRetryAfterMs >= 0)) {
-      throw new InvalidRequestError(`maxRetryAfterMs must be a non-negative number; got ${String(maxRetryAfterMs)}`);
+      throw new InvalidRequestError(
+        `maxRetryAfterMs must be a non-negative number; got ${String(maxRetryAfterMs)}`,
+      );
     }
     this.maxRetries = maxRetries;
     this.maxRetryAfterMs = maxRetryAfterMs;
@@ -108,4 +112,3 @@ export class RetryPolicy {
     this.#budget?.recordSuccess(costOfLastRetry > 0 ? costOfLastRetry : undefined);
   }
 }
-

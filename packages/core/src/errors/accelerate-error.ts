@@ -55,7 +55,6 @@ export abstract class AccelerateError extends Error {
     this.provider = options.provider;
     this.attempts = options.attempts ?? 0;
     this.providerCode = options.providerCode;
-    Object.defineProperty(this, BRAND, { value: true });
   }
 
   override get name(): string {
@@ -68,6 +67,11 @@ export abstract class AccelerateError extends Error {
    */
   get breakerFailure(): boolean {
     return false;
+  }
+
+  static {
+    // The brand sits on the prototype, so every subclass instance carries it at no per-instance cost.
+    Object.defineProperty(AccelerateError.prototype, BRAND, { value: true });
   }
 
   /** True for any error of this taxonomy, from any copy of the package. */

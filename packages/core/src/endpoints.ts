@@ -1,0 +1,371 @@
+/**
+ * Multiplexing: a backend holds one or more endpoints (base URL, key, own limits, weight). Each endpoint is a
+ * lane with its own admission queue and circuit breaker; a strategy picks the lane for every attempt.
+ */
+import { inspect } from 'node:util';
+import { AdmissionQueue, type QueueOptions } from './admission-queue.js';
+import { type BreakerOptions, CircuitBreaker } from './circuit-breaker.js';
+import type { Clock } from './clock.js';
+import { CircuitOpenError, InvalidRequestError } from './errors/index.js';
+import { Secret } from './redact.js';
+
+/** How the lane for an attempt is chosen. */
+export type LaneStrategy = 'least-loaded' | 'round-robin' | 'failover';
+
+/** One endpoint of a backend. */
+export interface EndpointConfig {
+  /** A stable id for stats and management. @default `endpoint_<n>` */
+  id?: string;
+  /** Base URL (http or https) that request paths are appended to. */
+  baseURL: string;
+  /** The credential for this endpoint. Kept in a {@link Secret}; never printed. */
+  apiKey?: string;
+  /** Extra credentials some protocols need (e.g. an S3 secret key); kept as secrets too. */
+  secrets?: Record<string, string | undefined>;
+  /** Relative capacity share for least-loaded and round-robin. @default 1 */
+  weight?: number;
+  /** This endpoint's queue limits; unset fields come from the backend's defaults. */
+  queue?: QueueOptions;
+  /** This endpoint's breaker settings; unset fields come from the backend's defaults. */
+  breaker?: BreakerOptions;
+  /** Headers sent with every request to this endpoint (not secret: do not put keys here). */
+  headers?: Record<string, string>;
+}
+
+/** A change to an endpoint at run time; fields left out stay as they are. */
+export type EndpointPatch = Partial<Omit<EndpointConfig, 'id'>>;
+
+/** What a provider adapter sees of the lane an attempt runs on. */
+export interface LaneInfo {
+  readonly id: string;
+  readonly baseURL: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The endpoint's key, revealed for building the request; do not store or log it. */
+  apiKey(): string | undefined;
+  /** Another named secret of the endpoint (e.g. `secretAccessKey`). */
+  secret(name: string): string | undefined;
+}
+
+/** A lane: one endpoint with its queue and breaker. */
+export class Lane implements LaneInfo {
+  readonly id: string;
+  readonly queue: AdmissionQueue;
+  readonly breaker: CircuitBreaker;
+  #baseURL: string;
+  #weight: number;
+  #headers: Record<string, string>;
+  #apiKey: Secret | undefined;
+  #secrets: Map<string, Secret>;
+  #removed = false;
+
+  constructor(id: string, config: EndpointConfig, defaults: LaneDefaults) {
+    this.id = id;
+    this.#baseURL = normalizeBaseURL(config.baseURL);
+    this.#weight = validateWeight(config.weight);
+    this.#headers = { ...config.headers };
+    this.#apiKey =
+      config.apiKey === undefined || config.apiKey === '' ? undefined : new Secret(config.apiKey);
+    this.#secrets = new Map();
+    for (const [name, value] of Object.entries(config.secrets ?? {})) {
+      if (value !== undefined && value !== '') this.#secrets.set(name, new Secret(value));
+    }
+    this.queue = new AdmissionQueue({ ...defaults.queue, ...config.queue, clock: defaults.clock });
+    this.breaker = new CircuitBreaker({
+      ...defaults.breaker,
+      ...config.breaker,
+      clock: defaults.clock,
+      name: id,
+    });
+  }
+
+  get baseURL(): string {
+    return this.#baseURL;
+  }
+  get weight(): number {
+    return this.#weight;
+  }
+  get headers(): Readonly<Record<string, string>> {
+    return this.#headers;
+  }
+  get removed(): boolean {
+    return this.#removed;
+  }
+  apiKey(): string | undefined {
+    return this.#apiKey?.reveal();
+  }
+  secret(name: string): string | undefined {
+    return this.#secrets.get(name)?.reveal();
+  }
+  /** Every secret value of this lane, for redaction. @internal */
+  secretValues(): string[] {
+    const values = [...this.#secrets.values()].map((s) => s.reveal());
+    const key = this.#apiKey?.reveal();
+    if (key !== undefined) values.push(key);
+    return values;
+  }
+
+  /** Load relative to capacity and weight: lower is better. */
+  load(): number {
+    return (this.queue.pending + this.queue.size) / (this.queue.concurrency * this.#weight);
+  }
+
+  /** Whether an attempt could be admitted here now (breaker passes, queue not paused or full). */
+  available(): boolean {
+    return (
+      !this.#removed &&
+      this.breaker.canPass() &&
+      this.queue.pausedUntil === undefined &&
+      (this.queue.pending < this.queue.concurrency || this.queue.size < this.queue.capacity)
+    );
+  }
+
+  /** @internal */
+  update(patch: EndpointPatch): void {
+    if (patch.baseURL !== undefined) this.#baseURL = normalizeBaseURL(patch.baseURL);
+    if (patch.weight !== undefined) this.#weight = validateWeight(patch.weight);
+    if (patch.headers !== undefined) this.#headers = { ...patch.headers };
+    if (patch.apiKey !== undefined) this.#apiKey = patch.apiKey === '' ? undefined : new Secret(patch.apiKey);
+    for (const [name, value] of Object.entries(patch.secrets ?? {})) {
+      if (value === undefined || value === '') this.#secrets.delete(name);
+      else this.#secrets.set(name, new Secret(value));
+    }
+    if (patch.queue) this.queue.setLimits(patch.queue);
+  }
+
+  /** @internal */
+  markRemoved(): void {
+    this.#removed = true;
+  }
+
+  /** A secret-free description. */
+  describe(): EndpointDescription {
+    return {
+      id: this.id,
+      baseURL: this.#baseURL,
+      weight: this.#weight,
+      hasApiKey: this.#apiKey !== undefined,
+      breaker: this.breaker.state,
+      queue: {
+        size: this.queue.size,
+        pending: this.queue.pending,
+        capacity: this.queue.capacity,
+        concurrency: this.queue.concurrency,
+        pausedUntil: this.queue.pausedUntil,
+      },
+    };
+  }
+
+  [inspect.custom](): string {
+    return `Lane ${inspect(this.describe())}`;
+  }
+
+  toJSON(): EndpointDescription {
+    return this.describe();
+  }
+}
+
+/** A secret-free view of an endpoint. */
+export interface EndpointDescription {
+  id: string;
+  baseURL: string;
+  weight: number;
+  hasApiKey: boolean;
+  breaker: string;
+  queue: {
+    size: number;
+    pending: number;
+    capacity: number;
+    concurrency: number;
+    pausedUntil: number | undefined;
+  };
+}
+
+/** @internal */
+export interface LaneDefaults {
+  queue?: QueueOptions;
+  breaker?: BreakerOptions;
+  clock: Clock;
+}
+
+function validateWeight(weight: number | undefined): number {
+  if (weight === undefined) return 1;
+  if (typeof weight !== 'number' || !(weight > 0) || !Number.isFinite(weight)) {
+    throw new InvalidRequestError(`endpoint weight must be a positive finite number; got ${String(weight)}`);
+  }
+  return weight;
+}
+
+/** Only http(s) URLs are accepted; a trailing slash is removed so paths join cleanly. */
+export function normalizeBaseURL(baseURL: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    throw new InvalidRequestError(`baseURL is not a valid URL: ${JSON.stringify(String(baseURL))}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidRequestError(`baseURL must use http or https; got ${JSON.stringify(url.protocol)}`);
+  }
+  if (url.username || url.password) {
+    throw new InvalidRequestError('baseURL must not carry credentials; pass apiKey instead');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * The set of lanes of one backend and the strategy that picks among them.
+ */
+export class EndpointPool {
+  #lanes: Lane[] = [];
+  #byId = new Map<string, Lane>();
+  #strategy: LaneStrategy;
+  #defaults: LaneDefaults;
+  #cursor = 0;
+  #counter = 0;
+
+  constructor(configs: EndpointConfig[], strategy: LaneStrategy, defaults: LaneDefaults) {
+    if (!['least-loaded', 'round-robin', 'failover'].includes(strategy)) {
+      throw new InvalidRequestError(
+        `strategy must be least-loaded, round-robin or failover; got ${JSON.stringify(strategy)}`,
+      );
+    }
+    this.#strategy = strategy;
+    this.#defaults = defaults;
+    for (const config of configs) this.add(config);
+  }
+
+  get strategy(): LaneStrategy {
+    return this.#strategy;
+  }
+
+  lanes(): readonly Lane[] {
+    return this.#lanes;
+  }
+
+  get(id: string): Lane | undefined {
+    return this.#byId.get(id);
+  }
+
+  add(config: EndpointConfig): Lane {
+    if (typeof config !== 'object' || config === null) {
+      throw new InvalidRequestError('endpoint config must be an object with a baseURL');
+    }
+    const id = config.id ?? this.#nextId();
+    if (this.#byId.has(id)) throw new InvalidRequestError(`endpoint id ${JSON.stringify(id)} already exists`);
+    const lane = new Lane(id, config, this.#defaults);
+    this.#lanes.push(lane);
+    this.#byId.set(id, lane);
+    return lane;
+  }
+
+  /** Removes a lane: new attempts stop going there, waiting ones are rejected, running ones finish. */
+  remove(id: string): void {
+    const lane = this.#require(id);
+    lane.markRemoved();
+    this.#lanes = this.#lanes.filter((l) => l !== lane);
+    this.#byId.delete(id);
+    lane.queue.close(new InvalidRequestError(`endpoint ${id} was removed`));
+  }
+
+  update(id: string, patch: EndpointPatch): Lane {
+    const lane = this.#require(id);
+    lane.update(patch);
+    return lane;
+  }
+
+  #require(id: string): Lane {
+    const lane = this.#byId.get(id);
+    if (!lane) throw new InvalidRequestError(`unknown endpoint id ${JSON.stringify(id)}`);
+    return lane;
+  }
+
+  #nextId(): string {
+    let id: string;
+    do id = `endpoint_${this.#counter++}`;
+    while (this.#byId.has(id));
+    return id;
+  }
+
+  /**
+   * Picks the lane for the next attempt. `avoid` is the lane the previous attempt failed on: another
+   * available lane is preferred, but it is used when it is the only one. When no lane can take the
+   * attempt, the error says why: every breaker open (with the soonest `retryAfterMs`), or every queue full.
+   */
+  select(avoid?: Lane): Lane {
+    const lanes = this.#lanes;
+    if (lanes.length === 0) throw new InvalidRequestError('the backend has no endpoints');
+    if (lanes.length === 1) return this.#admissible(lanes[0] as Lane);
+    let chosen: Lane | undefined;
+    if (this.#strategy === 'failover') chosen = this.#firstAvailable(avoid);
+    else if (this.#strategy === 'round-robin') chosen = this.#roundRobin(avoid);
+    else chosen = this.#leastLoaded(avoid);
+    if (chosen) return chosen;
+    // Nothing is available: a paused lane still queues (it will run when the cooldown ends).
+    const waiting =
+      lanes.find((l) => l.breaker.canPass() && l !== avoid) ?? lanes.find((l) => l.breaker.canPass());
+    if (waiting) return waiting;
+    throw this.#allOpen();
+  }
+
+  #admissible(lane: Lane): Lane {
+    if (!lane.breaker.canPass()) throw this.#allOpen();
+    return lane;
+  }
+
+  #allOpen(): CircuitOpenError {
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const lane of this.#lanes) soonest = Math.min(soonest, lane.breaker.retryAfterMs());
+    const retryAfterMs = Number.isFinite(soonest) ? soonest : undefined;
+    const which = this.#lanes.length === 1 ? `endpoint ${this.#lanes[0]?.id}` : 'every endpoint';
+    return new CircuitOpenError(
+      `circuit open for ${which}${retryAfterMs === undefined ? '' : `; retry in ${retryAfterMs} ms`}`,
+      { retryAfterMs },
+    );
+  }
+
+  #firstAvailable(avoid?: Lane): Lane | undefined {
+    for (const lane of this.#lanes) if (lane !== avoid && lane.available()) return lane;
+    return avoid?.available() ? avoid : undefined;
+  }
+
+  #roundRobin(avoid?: Lane): Lane | undefined {
+    const n = this.#lanes.length;
+    for (let i = 0; i < n; i++) {
+      const lane = this.#lanes[(this.#cursor + i) % n] as Lane;
+      if (lane !== avoid && lane.available()) {
+        this.#cursor = (this.#cursor + i + 1) % n;
+        return lane;
+      }
+    }
+    return avoid?.available() ? avoid : undefined;
+  }
+
+  #leastLoaded(avoid?: Lane): Lane | undefined {
+    let best: Lane | undefined;
+    let bestLoad = Number.POSITIVE_INFINITY;
+    const n = this.#lanes.length;
+    // Start the scan at a rotating cursor so equal loads spread across lanes instead of piling on the first.
+    for (let i = 0; i < n; i++) {
+      const lane = this.#lanes[(this.#cursor + i) % n] as Lane;
+      if (lane === avoid || !lane.available()) continue;
+      const load = lane.load();
+      if (load < bestLoad) {
+        best = lane;
+        bestLoad = load;
+      }
+    }
+    this.#cursor = (this.#cursor + 1) % n;
+    if (best) return best;
+    return avoid?.available() ? avoid : undefined;
+  }
+
+  /** Rejects new work on every lane (waiting entries get an AbortError). */
+  close(reason: Error): void {
+    for (const lane of this.#lanes) lane.queue.close(reason);
+  }
+
+  /** Every secret of every lane, for redaction. */
+  secretValues(): string[] {
+    return this.#lanes.flatMap((l) => l.secretValues());
+  }
+}
