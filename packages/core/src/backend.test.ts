@@ -276,3 +276,91 @@ describe('secrets', () => {
     expect(error.message).toContain('[REDACTED]');
   });
 });
+
+describe('Backend.execute and adapters', () => {
+  it('runs custom work through the pipeline with retries and tracking', async () => {
+    const backend = make();
+    let calls = 0;
+    const pending = backend.execute('custom', async (ctx) => {
+      calls++;
+      expect(ctx.lane.id).toBe('a');
+      expect(ctx.lane.apiKey()).toBe(KEY);
+      if (ctx.attempt === 1) throw new ServerError('first fails');
+      return `done on attempt ${ctx.attempt}`;
+    });
+    await advanceWhenSleeping(1000);
+    await expect(pending).resolves.toBe('done on attempt 2');
+    expect(calls).toBe(2);
+    expect(backend.recentRequests(1)[0]).toMatchObject({ operation: 'custom', outcome: 'success' });
+    await expect(
+      backend.execute('x', async () => 1, { retry: false, priority: 'bogus' as never }),
+    ).rejects.toThrow(InvalidRequestError);
+  });
+
+  it('wraps an unexpected exception from provider code as a ResponseFormatError', async () => {
+    server.handle((ex) => ex.json(200, { shape: 'unexpected' }));
+    const backend = make();
+    const error = await backend
+      .call({
+        ...echo,
+        parse: () => {
+          throw new TypeError("Cannot read properties of undefined (reading 'choices')");
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_response', retryable: false });
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+  });
+
+  it('uses the adapter error mapping, then applies header hints', async () => {
+    server.handle((ex) =>
+      ex.json(429, { error: { code: 'insufficient_quota', message: 'pay up' } }, { 'retry-after': '1' }),
+    );
+    const backend = make({
+      protocol: {
+        parseError: (res) => {
+          const code = (res.bodyJson as { error?: { code?: string } }).error?.code;
+          return code === 'insufficient_quota'
+            ? new (class extends AccelerateError {
+                readonly code = 'quota_exceeded';
+                constructor() {
+                  super('quota gone', false, { providerCode: code });
+                }
+              })()
+            : undefined;
+        },
+      },
+    });
+    const error = await backend.call(echo).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'quota_exceeded', retryable: false, status: 429, attempts: 1 });
+    expect(server.exchanges).toHaveLength(1);
+    // Quota is not health: the breaker saw nothing.
+    expect(backend.lanes()[0]!.breaker.snapshot().consecutiveFailures).toBe(0);
+  });
+
+  it('publishes request events on diagnostics_channel', async () => {
+    const { subscribe, unsubscribe } = await import('node:diagnostics_channel');
+    const seen: string[] = [];
+    const onStart = (m: unknown) => seen.push(`start:${(m as { record: { id: string } }).record.id}`);
+    const onEnd = (m: unknown) => seen.push(`end:${(m as { record: { outcome: string } }).record.outcome}`);
+    subscribe('ipfs-accelerate:request:start', onStart);
+    subscribe('ipfs-accelerate:request:end', onEnd);
+    try {
+      server.handle((ex) => ex.json(200, {}));
+      await make().call(echo, { requestId: 'req_diag' });
+    } finally {
+      unsubscribe('ipfs-accelerate:request:start', onStart);
+      unsubscribe('ipfs-accelerate:request:end', onEnd);
+    }
+    expect(seen).toEqual(['start:req_diag', 'end:success']);
+  });
+
+  it('refuses calls after close', async () => {
+    const backend = make();
+    await backend.close();
+    await expect(backend.call(echo)).rejects.toThrow(/closed/);
+    expect(() =>
+      backend.stream({ ...echo, decode: (b) => b, mapper: () => ({ map: () => undefined }) }),
+    ).toThrow(/closed/);
+  });
+});
