@@ -85,6 +85,14 @@ export {
   DEFAULT_BREAKER_OPTIONS,
   type OpenGrowthOptions,
 } from './circuit-breaker.js';
+export {
+  type BackendControl,
+  backendControl,
+  type ClientOptions,
+  type EndpointDefaults,
+  readEnv,
+  resolveEndpoints,
+} from './client.js';
 export { type Clock, FakeClock, flushMicrotasks, systemClock, type TimerHandle } from './clock.js';
 export {
   type EndpointConfig,
