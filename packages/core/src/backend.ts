@@ -42,6 +42,7 @@ import {
 } from './http-exchange.js';
 import { createRedactor, redactError } from './redact.js';
 import { type Priority, type RequestOptions, validateRequestOptions } from './request-options.js';
+import { parseRateLimitHeaders } from './retry-hints.js';
 import { type DelaySource, type RetryOptions, RetryPolicy } from './retry-policy.js';
 import { generateRequestId } from './tracking/request-id.js';
 import type { RequestRecord, TrackerStats } from './tracking/request-tracker.js';
@@ -586,11 +587,26 @@ export class Backend {
     this.#tracker.markFirstByte(state.record);
     context.status = response.status;
     context.providerRequestId = firstHeader(response.headers, this.#adapter.requestIdHeaders);
+    this.#observeRateLimits(context.lane as Lane, response.headers);
     if (context.providerRequestId !== undefined) state.record.providerRequestId = context.providerRequestId;
     if (response.status >= 400) {
       throw await errorFromResponse(response, this.#adapter, this.provider, this.clock.now());
     }
     return response;
+  }
+
+  /** Keeps the service's own view of the endpoint's limits, when it sends one. Cheap when it does not. */
+  #observeRateLimits(lane: Lane, headers: HttpResponse['headers']): void {
+    if (
+      headers['x-ratelimit-remaining-requests'] === undefined &&
+      headers['x-ratelimit-remaining-tokens'] === undefined &&
+      headers['anthropic-ratelimit-requests-remaining'] === undefined &&
+      headers['anthropic-ratelimit-tokens-remaining'] === undefined
+    ) {
+      return;
+    }
+    const now = this.clock.now();
+    lane.rateLimit = { ...parseRateLimitHeaders(headers, now), observedAt: now };
   }
 
   /** Any thrown value as a taxonomy error, with the caller's abort told apart from our own timeouts. */

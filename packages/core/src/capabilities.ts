@@ -50,6 +50,11 @@ export interface ChatRequest {
   seed?: number;
   tools?: ToolDefinition[];
   toolChoice?: 'auto' | 'none' | 'required' | { name: string };
+  /** Ask for JSON output: any JSON object, or one matching a JSON Schema (where the service supports it). */
+  responseFormat?:
+    | 'text'
+    | 'json'
+    | { type: 'json-schema'; name: string; schema: Record<string, unknown>; strict?: boolean };
   /** Passed through to the wire body of this provider, for options the common vocabulary lacks. */
   providerOptions?: Record<string, unknown>;
 }

@@ -8,6 +8,7 @@ import { type BreakerOptions, CircuitBreaker } from './circuit-breaker.js';
 import type { Clock } from './clock.js';
 import { CircuitOpenError, InvalidRequestError } from './errors/index.js';
 import { Secret } from './redact.js';
+import type { RateLimitInfo } from './retry-hints.js';
 
 /** How the lane for an attempt is chosen. */
 export type LaneStrategy = 'least-loaded' | 'round-robin' | 'failover';
@@ -57,6 +58,8 @@ export class Lane implements LaneInfo {
   #apiKey: Secret | undefined;
   #secrets: Map<string, Secret>;
   #removed = false;
+  /** The latest rate-limit state the service reported for this endpoint (`x-ratelimit-*`, `anthropic-ratelimit-*`). */
+  rateLimit: (RateLimitInfo & { observedAt: number }) | undefined;
 
   constructor(id: string, config: EndpointConfig, defaults: LaneDefaults) {
     this.id = id;
@@ -145,6 +148,7 @@ export class Lane implements LaneInfo {
       weight: this.#weight,
       hasApiKey: this.#apiKey !== undefined,
       breaker: this.breaker.state,
+      rateLimit: this.rateLimit,
       queue: {
         size: this.queue.size,
         pending: this.queue.pending,
@@ -171,6 +175,7 @@ export interface EndpointDescription {
   weight: number;
   hasApiKey: boolean;
   breaker: string;
+  rateLimit: (RateLimitInfo & { observedAt: number }) | undefined;
   queue: {
     size: number;
     pending: number;
