@@ -62,7 +62,15 @@ async function advanceWhenSleeping(ms: number): Promise<void> {
 describe('Backend.call', () => {
   it('sends the request with credentials and ids, and tracks it', async () => {
     server.handle((ex) =>
-      ex.json(200, { got: JSON.parse(ex.body.toString()) }, { 'x-request-id': 'prov-1' }),
+      ex.json(
+        200,
+        { got: JSON.parse(ex.body.toString()) },
+        {
+          'x-request-id': 'prov-1',
+          'x-ratelimit-remaining-requests': '59',
+          'x-ratelimit-reset-requests': '1s',
+        },
+      ),
     );
     const backend = make();
     const result = await backend.call(echo, { requestId: 'req_mine' });
@@ -82,6 +90,11 @@ describe('Backend.call', () => {
     });
     expect(record.attempts).toHaveLength(1);
     expect(backend.stats()).toMatchObject({ requests: 1, succeeded: 1, failed: 0 });
+    expect(backend.endpoints()[0]?.rateLimit).toEqual({
+      remainingRequests: 59,
+      resetRequestsMs: 1000,
+      observedAt: clock.now(),
+    });
   });
 
   it('retries a 500 after the backoff delay and records the attempts', async () => {
