@@ -71,6 +71,7 @@ export type {
   TensorInferenceCapability,
   TensorInferenceRequest,
   TensorInferenceResult,
+  TokenUsage,
   ToolCall,
   ToolDefinition,
 } from './capabilities.js';

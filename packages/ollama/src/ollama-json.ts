@@ -1,0 +1,22 @@
+/** Small readers of Ollama's JSON answers, shared by every operation. */
+import { ResponseFormatError } from '@ipfs-accelerate/core';
+
+/** A JSON object, or a ResponseFormatError naming what was expected. */
+export function asObject<T>(value: unknown, what: string): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ResponseFormatError(`ollama: ${what} is not a JSON object`);
+  }
+  return value as T;
+}
+
+/** Whether a stream frame is the final `done: true` object of chat and generate. */
+export function isOllamaDone(frame: unknown): boolean {
+  return typeof frame === 'object' && frame !== null && (frame as { done?: unknown }).done === true;
+}
+
+/** An ISO 8601 timestamp as a Date; absent or unparsable -> undefined. */
+export function dateOf(value: unknown): Date | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
