@@ -536,7 +536,9 @@ export class Backend {
           );
         }
         try {
-          await this.clock.sleep(decision.delayMs, state.signal);
+          // A zero wait is no wait: retry at once (a fake clock would never fire a 0 ms timer by itself).
+          if (decision.delayMs > 0) await this.clock.sleep(decision.delayMs, state.signal);
+          else throwIfAborted(state);
         } catch (reason) {
           this.#retry.refund(decision.cost);
           throw this.#normalize(reason, state, context);

@@ -1,0 +1,27 @@
+/** The eleven backends of the status table, in the seed's order; a row without a subject is not built yet. */
+import { ollamaSubject } from './subjects/ollama.js';
+import { openaiSubject } from './subjects/openai.js';
+import type { ConformanceSubject } from './suite/types.js';
+
+/** A row of the table. */
+export interface BackendEntry {
+  name: string;
+  title: string;
+  /** Builds the backend's subject; absent while the backend is not implemented. */
+  subject?: () => ConformanceSubject;
+}
+
+/** Every backend, in table order. */
+export const BACKENDS: readonly BackendEntry[] = [
+  { name: 'openai', title: 'OpenAI', subject: openaiSubject as () => ConformanceSubject },
+  { name: 'claude', title: 'Claude' },
+  { name: 'groq', title: 'Groq' },
+  { name: 'gemini', title: 'Gemini' },
+  { name: 'ollama', title: 'Ollama', subject: ollamaSubject as () => ConformanceSubject },
+  { name: 'hf-tgi', title: 'HF TGI' },
+  { name: 'hf-tei', title: 'HF TEI' },
+  { name: 'llvm', title: 'LLVM' },
+  { name: 'ovms', title: 'OVMS' },
+  { name: 'opea', title: 'OPEA' },
+  { name: 's3-kit', title: 'S3 Kit' },
+];

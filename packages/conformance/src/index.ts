@@ -1,0 +1,48 @@
+/**
+ * @ipfs-accelerate/conformance: faithful local emulators of each wire protocol, the shared suite every backend
+ * (or your own, built on the core) runs, and the runner behind the status-table CLI.
+ */
+export { BACKENDS, type BackendEntry } from './backends.js';
+export * from './emulator/index.js';
+export { type OllamaEmulator, type OllamaEmulatorOptions, startOllamaEmulator } from './emulators/ollama.js';
+export {
+  type OpenAIEmulator,
+  type OpenAIEmulatorOptions,
+  openAIProtocol,
+  startOpenAIEmulator,
+} from './emulators/openai-compatible.js';
+export {
+  chatCapabilityChecks,
+  lastUserMessage,
+  summariseChatStream,
+  taggedChat,
+} from './subjects/chat-subject.js';
+export { ollamaSubject } from './subjects/ollama.js';
+export { openaiSubject } from './subjects/openai.js';
+export { ConformanceFailure, drain, expectEqual, expectRejects, expectTrue, settle } from './suite/assert.js';
+export { FEATURE_CHECKS } from './suite/checks/index.js';
+export { liveUnavailable, runLive } from './suite/live.js';
+export {
+  CONFORMANCE_API_KEY,
+  checksFor,
+  fold,
+  type RunOptions,
+  runCheck,
+  runConformance,
+  type SubjectReport,
+  summarise,
+} from './suite/runner.js';
+export { renderFailures, renderJson, renderMarkdown, renderText, type TableRow } from './suite/table.js';
+export {
+  type CapabilityCheck,
+  type Check,
+  type CheckContext,
+  type CheckGroup,
+  type CheckResult,
+  type CheckStatus,
+  type ConformanceSubject,
+  FEATURES,
+  type Feature,
+  type SubjectClientOptions,
+  type SubjectStream,
+} from './suite/types.js';

@@ -1,0 +1,4 @@
+import { describeConformance } from '../vitest.js';
+import { openaiSubject } from './openai.js';
+
+describeConformance(openaiSubject());
