@@ -80,8 +80,11 @@ export interface ConformanceSubject<C extends BackendControl = BackendControl> {
   stream?(client: C, tag: string, options?: RequestOptions): SubjectStream;
   /** The route {@link stream} hits. */
   readonly streamRoute?: string;
-  /** Summarises stream events: the concatenated text, and whether the last event carried usage. */
-  streamSummary?(events: readonly unknown[]): { text: string; usageAtEnd: boolean };
+  /**
+   * Summarises stream events: the concatenated text, and whether the last event carried usage (leave
+   * `usageAtEnd` undefined when the client's stream has no usage event at all).
+   */
+  streamSummary?(events: readonly unknown[]): { text: string; usageAtEnd?: boolean };
   /** Reads the tag back from a logged request, to see the order the service received calls in. */
   tagOf(request: EmulatorRequest): string | undefined;
   /** Whether responses carry a service request id the client should record. */
