@@ -1,0 +1,4 @@
+import { describeConformance } from '../vitest.js';
+import { ollamaSubject } from './ollama.js';
+
+describeConformance(ollamaSubject());
