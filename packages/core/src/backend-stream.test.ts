@@ -7,8 +7,8 @@ import {
   type LoopbackExchange,
   type LoopbackServer,
   startLoopbackServer,
-} from './test-utils/loopback-server.js';
-import { collect, waitFor } from './test-utils/wait-for.js';
+} from './testing/loopback-server.js';
+import { collect, waitFor } from './testing/wait-for.js';
 
 type Ev = { type: 'delta'; text: string } | { type: 'finish'; tokens: number };
 

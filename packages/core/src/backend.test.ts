@@ -14,8 +14,8 @@ import {
   ServerError,
   TimeoutError,
 } from './errors/index.js';
-import { type LoopbackServer, startLoopbackServer } from './test-utils/loopback-server.js';
-import { waitFor } from './test-utils/wait-for.js';
+import { type LoopbackServer, startLoopbackServer } from './testing/loopback-server.js';
+import { waitFor } from './testing/wait-for.js';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
 

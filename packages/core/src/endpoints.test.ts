@@ -4,7 +4,7 @@ import { type Backend, createBackend } from './backend.js';
 import { FakeClock } from './clock.js';
 import { EndpointPool, normalizeBaseURL } from './endpoints.js';
 import { CircuitOpenError, InvalidRequestError } from './errors/index.js';
-import { type LoopbackServer, startLoopbackServer } from './test-utils/loopback-server.js';
+import { type LoopbackServer, startLoopbackServer } from './testing/loopback-server.js';
 
 const echo = { operation: 'echo', path: '/x', parse: () => 'ok' };
 

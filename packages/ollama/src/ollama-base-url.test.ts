@@ -1,7 +1,7 @@
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { normalizeOllamaHost, resolveOllamaBaseURL } from './ollama-base-url.js';
 import { createOllama } from './ollama-client.js';
-import { json, type OllamaTestServer, startOllamaTestServer } from './ollama-test-server.js';
 
 function clearEnv(): void {
   vi.stubEnv('OLLAMA_HOST', '');
@@ -78,11 +78,11 @@ describe('resolveOllamaBaseURL', () => {
 });
 
 describe('createOllama against a server found through the environment', () => {
-  let server: OllamaTestServer;
+  let server: ScriptedServer;
 
   beforeEach(async () => {
     clearEnv();
-    server = await startOllamaTestServer();
+    server = await startScriptedServer();
   });
 
   afterEach(async () => {
@@ -97,7 +97,7 @@ describe('createOllama against a server found through the environment', () => {
   ])('%s', async (name, value) => {
     vi.stubEnv(name, value(server.port));
     const client = createOllama({ retry: { maxRetries: 0 } });
-    server.reply(json(200, { version: '0.12.3' }));
+    server.reply({ status: 200, json: { version: '0.12.3' } });
     expect(await client.version()).toBe('0.12.3');
     expect(server.requests[0]?.url).toBe('/api/version');
     expect(client.endpoints()[0]?.baseURL).toBe(`http://127.0.0.1:${server.port}`);

@@ -1,7 +1,7 @@
 import type { ChatStreamEvent } from '@ipfs-accelerate/core';
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOllama, type OllamaClient } from './ollama-client.js';
-import { ndjson, type OllamaTestServer, startOllamaTestServer } from './ollama-test-server.js';
 
 const CREATED = '2023-08-04T08:52:19.385406455-07:00';
 
@@ -42,13 +42,13 @@ async function collectUntilError<E>(stream: AsyncIterable<E>): Promise<{ events:
   return { events, error: undefined };
 }
 
-let server: OllamaTestServer;
+let server: ScriptedServer;
 let client: OllamaClient;
 
 beforeEach(async () => {
   vi.stubEnv('OLLAMA_API_KEY', '');
-  server = await startOllamaTestServer();
-  client = createOllama({ baseURL: server.url, retry: { initialDelayMs: 0 } });
+  server = await startScriptedServer();
+  client = createOllama({ baseURL: server.origin, retry: { initialDelayMs: 0 } });
 });
 
 afterEach(async () => {
@@ -59,16 +59,16 @@ afterEach(async () => {
 
 describe('streamChat', () => {
   it('sends stream: true and maps thinking, content and the done object to events with one finish', async () => {
-    server.reply(
-      ndjson([
+    server.reply({
+      ndjson: [
         chunk({ content: '' }),
         chunk({ content: '', thinking: 'Rayleigh' }),
         chunk({ content: '', thinking: ' scattering.' }),
         chunk({ content: 'The sky' }),
         chunk({ content: ' is blue' }),
         DONE,
-      ]),
-    );
+      ],
+    });
     const stream = client.streamChat({
       model: 'qwen3',
       messages: MESSAGES,
@@ -77,7 +77,7 @@ describe('streamChat', () => {
     expect(stream.requestId).toMatch(/^req_/);
     const events = await collect(stream);
     expect(server.requests[0]?.url).toBe('/api/chat');
-    expect(server.requests[0]?.body).toMatchObject({ model: 'qwen3', stream: true, think: true });
+    expect(server.requests[0]?.json).toMatchObject({ model: 'qwen3', stream: true, think: true });
     expect(events).toEqual<ChatStreamEvent[]>([
       { type: 'reasoning-delta', text: 'Rayleigh' },
       { type: 'reasoning-delta', text: ' scattering.' },
@@ -96,16 +96,16 @@ describe('streamChat', () => {
   });
 
   it('emits each tool call as one whole tool-call-delta with a stable index and id, and finishes with tool-calls', async () => {
-    server.reply(
-      ndjson([
+    server.reply({
+      ndjson: [
         chunk({
           content: '',
           tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris' } } }],
         }),
         chunk({ content: '', tool_calls: [{ function: { name: 'get_time', arguments: { tz: 'CET' } } }] }),
         { ...DONE, done_reason: 'stop' },
-      ]),
-    );
+      ],
+    });
     const events = await collect(client.streamChat({ model: 'qwen3', messages: MESSAGES }));
     expect(events).toEqual<ChatStreamEvent[]>([
       {
@@ -125,7 +125,7 @@ describe('streamChat', () => {
   });
 
   it('maps done_reason length to a length finish', async () => {
-    server.reply(ndjson([chunk({ content: 'cut' }), { ...DONE, done_reason: 'length' }]));
+    server.reply({ ndjson: [chunk({ content: 'cut' }), { ...DONE, done_reason: 'length' }] });
     const events = await collect(client.streamChat({ model: 'qwen3', messages: MESSAGES }));
     expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'length' });
     expect(events.filter((e) => e.type === 'finish')).toHaveLength(1);
@@ -133,8 +133,8 @@ describe('streamChat', () => {
 
   it('retries an in-band error that arrives before any content: two requests, one clean stream', async () => {
     server.reply(
-      ndjson([chunk({ content: '' }), { error: 'an error was encountered while running the model' }]),
-      ndjson([chunk({ content: 'Blue' }), DONE]),
+      { ndjson: [chunk({ content: '' }), { error: 'an error was encountered while running the model' }] },
+      { ndjson: [chunk({ content: 'Blue' }), DONE] },
     );
     const stream = client.streamChat({ model: 'qwen3', messages: MESSAGES });
     const events = await collect(stream);
@@ -146,9 +146,9 @@ describe('streamChat', () => {
   });
 
   it('turns an in-band error after content into a StreamError and does not replay the request', async () => {
-    server.reply(
-      ndjson([chunk({ content: 'The sky' }), { error: 'an error was encountered while running the model' }]),
-    );
+    server.reply({
+      ndjson: [chunk({ content: 'The sky' }), { error: 'an error was encountered while running the model' }],
+    });
     const { events, error } = await collectUntilError(
       client.streamChat({ model: 'qwen3', messages: MESSAGES }),
     );
@@ -159,7 +159,7 @@ describe('streamChat', () => {
   });
 
   it('treats a body that ends without the done object as truncated', async () => {
-    server.reply(ndjson([chunk({ content: 'The sky' }), chunk({ content: ' is' })]));
+    server.reply({ ndjson: [chunk({ content: 'The sky' }), chunk({ content: ' is' })] });
     const { events, error } = await collectUntilError(
       client.streamChat({ model: 'qwen3', messages: MESSAGES }),
     );
@@ -171,8 +171,8 @@ describe('streamChat', () => {
 
   it('maps an in-band "server busy" line to an overloaded error that is retried', async () => {
     server.reply(
-      ndjson([{ error: 'server busy, please try again.  maximum pending requests exceeded' }]),
-      ndjson([chunk({ content: 'ok' }), DONE]),
+      { ndjson: [{ error: 'server busy, please try again.  maximum pending requests exceeded' }] },
+      { ndjson: [chunk({ content: 'ok' }), DONE] },
     );
     const stream = client.streamChat({ model: 'qwen3', messages: MESSAGES });
     await collect(stream);
@@ -180,8 +180,8 @@ describe('streamChat', () => {
   });
 
   it('fails with the last in-band error when every attempt fails before content', async () => {
-    const once = createOllama({ baseURL: server.url, retry: { maxRetries: 1, initialDelayMs: 0 } });
-    server.reply(ndjson([{ error: 'boom' }]), ndjson([{ error: 'boom again' }]));
+    const once = createOllama({ baseURL: server.origin, retry: { maxRetries: 1, initialDelayMs: 0 } });
+    server.reply({ ndjson: [{ error: 'boom' }] }, { ndjson: [{ error: 'boom again' }] });
     const { events, error } = await collectUntilError(
       once.streamChat({ model: 'qwen3', messages: MESSAGES }),
     );

@@ -1,6 +1,6 @@
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOllama, type OllamaClient } from './ollama-client.js';
-import { json, type OllamaTestServer, startOllamaTestServer } from './ollama-test-server.js';
 
 // A final `/api/chat` object with `stream: false`, as docs/api.md shows it.
 const STATS = {
@@ -24,13 +24,13 @@ function chatAnswer(message: Record<string, unknown>, extra: Record<string, unkn
   };
 }
 
-let server: OllamaTestServer;
+let server: ScriptedServer;
 let client: OllamaClient;
 
 beforeEach(async () => {
   vi.stubEnv('OLLAMA_API_KEY', '');
-  server = await startOllamaTestServer();
-  client = createOllama({ baseURL: server.url, retry: { initialDelayMs: 0 } });
+  server = await startScriptedServer();
+  client = createOllama({ baseURL: server.origin, retry: { initialDelayMs: 0 } });
 });
 
 afterEach(async () => {
@@ -41,7 +41,7 @@ afterEach(async () => {
 
 describe('chat request', () => {
   it('maps messages, sampling options, format, tools and provider options onto the wire body', async () => {
-    server.reply(json(200, chatAnswer({ content: 'ok' })));
+    server.reply({ status: 200, json: chatAnswer({ content: 'ok' }) });
     await client.chat({
       model: 'llama3.2',
       messages: [
@@ -85,7 +85,7 @@ describe('chat request', () => {
     expect(request?.url).toBe('/api/chat');
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers.authorization).toBeUndefined();
-    expect(request?.body).toEqual({
+    expect(request?.json).toEqual({
       model: 'llama3.2',
       stream: false,
       keep_alive: '10m',
@@ -127,14 +127,14 @@ describe('chat request', () => {
 
   it('sends a JSON Schema as format, leaves options out when none are set, and keeps stream false', async () => {
     const schema = { type: 'object', properties: { age: { type: 'integer' } }, required: ['age'] };
-    server.reply(json(200, chatAnswer({ content: '{"age":3}' })));
+    server.reply({ status: 200, json: chatAnswer({ content: '{"age":3}' }) });
     await client.chat({
       model: 'llama3.2',
       messages: [{ role: 'user', content: 'How old?' }],
       responseFormat: { type: 'json-schema', name: 'age', schema },
       providerOptions: { stream: true, model: 'other' },
     });
-    expect(server.requests[0]?.body).toEqual({
+    expect(server.requests[0]?.json).toEqual({
       model: 'llama3.2',
       stream: false,
       messages: [{ role: 'user', content: 'How old?' }],
@@ -143,27 +143,27 @@ describe('chat request', () => {
   });
 
   it("sends no tools for toolChoice 'none'", async () => {
-    server.reply(json(200, chatAnswer({ content: 'no tools' })));
+    server.reply({ status: 200, json: chatAnswer({ content: 'no tools' }) });
     await client.chat({
       model: 'm',
       messages: [{ role: 'user', content: 'hi' }],
       tools: [{ name: 't', parameters: { type: 'object' } }],
       toolChoice: 'none',
     });
-    expect(server.requests[0]?.body).not.toHaveProperty('tools');
+    expect(server.requests[0]?.json).not.toHaveProperty('tools');
   });
 
   it('authenticates with Authorization: Bearer when a key is configured (Ollama cloud)', async () => {
-    const cloud = createOllama({ baseURL: server.url, apiKey: 'ollama-cloud-key-123' });
-    server.reply(json(200, chatAnswer({ content: 'hi' })));
+    const cloud = createOllama({ baseURL: server.origin, apiKey: 'ollama-cloud-key-123' });
+    server.reply({ status: 200, json: chatAnswer({ content: 'hi' }) });
     await cloud.chat({ model: 'gpt-oss:120b', messages: [{ role: 'user', content: 'hi' }] });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer ollama-cloud-key-123');
     await cloud.close();
   });
 
   it('sends the configured headers with every request', async () => {
-    const withHeaders = createOllama({ baseURL: server.url, headers: { 'x-team': 'search' } });
-    server.reply(json(200, { version: '0.5.1' }));
+    const withHeaders = createOllama({ baseURL: server.origin, headers: { 'x-team': 'search' } });
+    server.reply({ status: 200, json: { version: '0.5.1' } });
     await withHeaders.version();
     expect(server.requests[0]?.headers['x-team']).toBe('search');
     await withHeaders.close();
@@ -172,7 +172,10 @@ describe('chat request', () => {
 
 describe('chat response', () => {
   it('returns text, reasoning, usage, durations and the request id of the ledger', async () => {
-    server.reply(json(200, chatAnswer({ content: 'Hello there', thinking: 'The user greets me.' })));
+    server.reply({
+      status: 200,
+      json: chatAnswer({ content: 'Hello there', thinking: 'The user greets me.' }),
+    });
     const result = await client.chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'Hello' }] });
     expect(result).toMatchObject({
       text: 'Hello there',
@@ -194,19 +197,17 @@ describe('chat response', () => {
   });
 
   it('turns tool calls (arguments as objects) into ToolCalls with JSON text and stable ids', async () => {
-    server.reply(
-      json(
-        200,
-        chatAnswer({
-          content: '',
-          tool_calls: [
-            { function: { name: 'get_weather', arguments: { city: 'Paris', unit: 'celsius' } } },
-            { function: { index: 1, name: 'get_time', arguments: {} } },
-            { id: 'call_server', function: { name: 'noop' } },
-          ],
-        }),
-      ),
-    );
+    server.reply({
+      status: 200,
+      json: chatAnswer({
+        content: '',
+        tool_calls: [
+          { function: { name: 'get_weather', arguments: { city: 'Paris', unit: 'celsius' } } },
+          { function: { index: 1, name: 'get_time', arguments: {} } },
+          { id: 'call_server', function: { name: 'noop' } },
+        ],
+      }),
+    });
     const result = await client.chat({ model: 'qwen3', messages: [{ role: 'user', content: 'Weather?' }] });
     expect(result.finishReason).toBe('tool-calls');
     expect(result.toolCalls).toEqual([
@@ -224,14 +225,14 @@ describe('chat response', () => {
     ['unload', 'other'],
     [undefined, 'stop'],
   ])('maps done_reason %s to finishReason %s', async (doneReason, finishReason) => {
-    server.reply(json(200, chatAnswer({ content: 'x' }, { done_reason: doneReason })));
+    server.reply({ status: 200, json: chatAnswer({ content: 'x' }, { done_reason: doneReason }) });
     const result = await client.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
     expect(result.finishReason).toBe(finishReason);
   });
 
   it('rejects a body without a message as a malformed response', async () => {
-    server.reply(json(200, { model: 'm', done: true }));
-    const client0 = createOllama({ baseURL: server.url, retry: { maxRetries: 0 } });
+    server.reply({ status: 200, json: { model: 'm', done: true } });
+    const client0 = createOllama({ baseURL: server.origin, retry: { maxRetries: 0 } });
     await expect(
       client0.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
     ).rejects.toMatchObject({

@@ -1,17 +1,17 @@
 import { inspect } from 'node:util';
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOllama } from './ollama-client.js';
-import { json, ndjson, type OllamaTestServer, startOllamaTestServer } from './ollama-test-server.js';
 
 const KEY = 'ollama-secret-7f3a9c2e11d04b5a';
 
-let server: OllamaTestServer;
+let server: ScriptedServer;
 
 beforeEach(async () => {
   vi.stubEnv('OLLAMA_API_KEY', '');
   vi.stubEnv('OLLAMA_HOST', '');
   vi.stubEnv('OLLAMA_API_URL', '');
-  server = await startOllamaTestServer();
+  server = await startScriptedServer();
 });
 
 afterEach(async () => {
@@ -21,8 +21,8 @@ afterEach(async () => {
 
 describe('secrets', () => {
   it('never shows the key in util.inspect, JSON or the ledger of the client', async () => {
-    const client = createOllama({ baseURL: server.url, apiKey: KEY });
-    server.reply(json(200, { version: '0.5.1' }));
+    const client = createOllama({ baseURL: server.origin, apiKey: KEY });
+    server.reply({ status: 200, json: { version: '0.5.1' } });
     await client.version();
     expect(inspect(client, { depth: 10 })).not.toContain(KEY);
     expect(inspect(client)).toContain('OllamaClient');
@@ -34,8 +34,8 @@ describe('secrets', () => {
   });
 
   it('never shows the key in an error, even when the server echoes it', async () => {
-    const client = createOllama({ baseURL: server.url, apiKey: KEY, retry: { maxRetries: 0 } });
-    server.reply(json(401, { error: `invalid api key ${KEY}` }));
+    const client = createOllama({ baseURL: server.origin, apiKey: KEY, retry: { maxRetries: 0 } });
+    server.reply({ status: 401, json: { error: `invalid api key ${KEY}` } });
     const error = await client.version().catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'AuthenticationError', status: 401 });
     expect((error as Error).message).not.toContain(KEY);
@@ -46,8 +46,8 @@ describe('secrets', () => {
 
   it('reads the key from OLLAMA_API_KEY and sends it as a bearer token', async () => {
     vi.stubEnv('OLLAMA_API_KEY', KEY);
-    const client = createOllama({ baseURL: server.url });
-    server.reply(json(200, { version: '0.5.1' }));
+    const client = createOllama({ baseURL: server.origin });
+    server.reply({ status: 200, json: { version: '0.5.1' } });
     await client.version();
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(inspect(client, { depth: 10 })).not.toContain(KEY);
@@ -55,8 +55,8 @@ describe('secrets', () => {
   });
 
   it('sends no Authorization header without a key', async () => {
-    const client = createOllama({ baseURL: server.url });
-    server.reply(json(200, { version: '0.5.1' }));
+    const client = createOllama({ baseURL: server.origin });
+    server.reply({ status: 200, json: { version: '0.5.1' } });
     await client.version();
     expect(server.requests[0]?.headers.authorization).toBeUndefined();
     expect(client.endpoints()[0]?.hasApiKey).toBe(false);
@@ -66,12 +66,12 @@ describe('secrets', () => {
 
 describe('the client surface', () => {
   it('is the ollama provider with the control surface of its backend', async () => {
-    const client = createOllama({ baseURL: server.url, retry: { maxRetries: 0 } });
+    const client = createOllama({ baseURL: server.origin, retry: { maxRetries: 0 } });
     expect(client.provider).toBe('ollama');
     server.reply(
-      json(200, { version: '0.5.1' }),
-      json(200, { models: [] }),
-      ndjson([{ status: 'pulling manifest' }, { status: 'success' }]),
+      { status: 200, json: { version: '0.5.1' } },
+      { status: 200, json: { models: [] } },
+      { ndjson: [{ status: 'pulling manifest' }, { status: 'success' }] },
     );
     await client.version();
     await client.listModels();
@@ -86,7 +86,7 @@ describe('the client surface', () => {
   });
 
   it('honours the caller abort signal', async () => {
-    const client = createOllama({ baseURL: server.url });
+    const client = createOllama({ baseURL: server.origin });
     const controller = new AbortController();
     controller.abort();
     await expect(client.version({ signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });

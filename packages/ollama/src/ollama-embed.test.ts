@@ -1,14 +1,14 @@
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOllama, type OllamaClient } from './ollama-client.js';
-import { json, type OllamaTestServer, startOllamaTestServer } from './ollama-test-server.js';
 
-let server: OllamaTestServer;
+let server: ScriptedServer;
 let client: OllamaClient;
 
 beforeEach(async () => {
   vi.stubEnv('OLLAMA_API_KEY', '');
-  server = await startOllamaTestServer();
-  client = createOllama({ baseURL: server.url, retry: { maxRetries: 0 } });
+  server = await startScriptedServer();
+  client = createOllama({ baseURL: server.origin, retry: { maxRetries: 0 } });
 });
 
 afterEach(async () => {
@@ -19,8 +19,9 @@ afterEach(async () => {
 
 describe('embed', () => {
   it('posts the inputs with dimensions and provider options and returns vectors in order with usage', async () => {
-    server.reply(
-      json(200, {
+    server.reply({
+      status: 200,
+      json: {
         model: 'all-minilm',
         embeddings: [
           [0.010071029, -0.0017594862, 0.05007221],
@@ -29,8 +30,8 @@ describe('embed', () => {
         total_duration: 14_143_917,
         load_duration: 1_019_500,
         prompt_eval_count: 8,
-      }),
-    );
+      },
+    });
     const result = await client.embed({
       model: 'all-minilm',
       input: ['Why is the sky blue?', 'Why is the grass green?'],
@@ -38,7 +39,7 @@ describe('embed', () => {
       providerOptions: { truncate: false, keep_alive: '1m' },
     });
     expect(server.requests[0]?.url).toBe('/api/embed');
-    expect(server.requests[0]?.body).toEqual({
+    expect(server.requests[0]?.json).toEqual({
       model: 'all-minilm',
       input: ['Why is the sky blue?', 'Why is the grass green?'],
       dimensions: 3,
@@ -55,14 +56,17 @@ describe('embed', () => {
   });
 
   it('accepts a single string input', async () => {
-    server.reply(json(200, { model: 'all-minilm', embeddings: [[0.1, 0.2]], prompt_eval_count: 5 }));
+    server.reply({
+      status: 200,
+      json: { model: 'all-minilm', embeddings: [[0.1, 0.2]], prompt_eval_count: 5 },
+    });
     const result = await client.embed({ model: 'all-minilm', input: 'hello' });
-    expect(server.requests[0]?.body).toEqual({ model: 'all-minilm', input: 'hello' });
+    expect(server.requests[0]?.json).toEqual({ model: 'all-minilm', input: 'hello' });
     expect(result.embeddings).toEqual([[0.1, 0.2]]);
   });
 
   it('rejects an answer with fewer vectors than inputs', async () => {
-    server.reply(json(200, { model: 'all-minilm', embeddings: [[0.1]] }));
+    server.reply({ status: 200, json: { model: 'all-minilm', embeddings: [[0.1]] } });
     await expect(client.embed({ model: 'all-minilm', input: ['a', 'b'] })).rejects.toMatchObject({
       name: 'ResponseFormatError',
       message: 'ollama: 1 embeddings for 2 inputs',
@@ -70,7 +74,7 @@ describe('embed', () => {
   });
 
   it('rejects vectors that are not numbers', async () => {
-    server.reply(json(200, { model: 'all-minilm', embeddings: [['x']] }));
+    server.reply({ status: 200, json: { model: 'all-minilm', embeddings: [['x']] } });
     await expect(client.embed({ model: 'all-minilm', input: 'a' })).rejects.toMatchObject({
       name: 'ResponseFormatError',
     });

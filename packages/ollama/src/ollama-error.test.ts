@@ -1,8 +1,8 @@
 import type { ErrorResponse } from '@ipfs-accelerate/core';
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOllama, type OllamaClient } from './ollama-client.js';
 import { ollamaStreamError, parseOllamaError } from './ollama-error.js';
-import { json, type OllamaTestServer, startOllamaTestServer } from './ollama-test-server.js';
 
 function response(status: number, body: unknown): ErrorResponse {
   const bodyText = typeof body === 'string' ? body : JSON.stringify(body);
@@ -69,14 +69,14 @@ describe('ollamaStreamError', () => {
 });
 
 describe('error responses through the client', () => {
-  let server: OllamaTestServer;
+  let server: ScriptedServer;
   let client: OllamaClient;
   const request = { model: 'llama9', messages: [{ role: 'user' as const, content: 'hi' }] };
 
   beforeEach(async () => {
     vi.stubEnv('OLLAMA_API_KEY', '');
-    server = await startOllamaTestServer();
-    client = createOllama({ baseURL: server.url, retry: { initialDelayMs: 0, maxRetries: 2 } });
+    server = await startScriptedServer();
+    client = createOllama({ baseURL: server.origin, retry: { initialDelayMs: 0, maxRetries: 2 } });
   });
 
   afterEach(async () => {
@@ -86,7 +86,7 @@ describe('error responses through the client', () => {
   });
 
   it('fails a missing model at once with NotFoundError (no retry)', async () => {
-    server.reply(json(404, { error: MISSING }));
+    server.reply({ status: 404, json: { error: MISSING } });
     const error = await client.chat(request).catch((e: unknown) => e);
     expect(error).toMatchObject({
       name: 'NotFoundError',
@@ -102,7 +102,11 @@ describe('error responses through the client', () => {
   });
 
   it('retries a busy server (503) and counts it as a breaker failure', async () => {
-    server.reply(json(503, { error: BUSY }), json(503, { error: BUSY }), json(503, { error: BUSY }));
+    server.reply(
+      { status: 503, json: { error: BUSY } },
+      { status: 503, json: { error: BUSY } },
+      { status: 503, json: { error: BUSY } },
+    );
     const error = await client.chat(request).catch((e: unknown) => e);
     expect(error).toMatchObject({
       name: 'OverloadedError',
@@ -116,13 +120,16 @@ describe('error responses through the client', () => {
 
   it('recovers when the busy server frees up', async () => {
     server.reply(
-      json(503, { error: BUSY }),
-      json(200, {
-        model: 'llama9',
-        message: { role: 'assistant', content: 'hi' },
-        done: true,
-        done_reason: 'stop',
-      }),
+      { status: 503, json: { error: BUSY } },
+      {
+        status: 200,
+        json: {
+          model: 'llama9',
+          message: { role: 'assistant', content: 'hi' },
+          done: true,
+          done_reason: 'stop',
+        },
+      },
     );
     const result = await client.chat(request);
     expect(result.text).toBe('hi');
@@ -130,13 +137,13 @@ describe('error responses through the client', () => {
   });
 
   it('does not retry a bad request (400)', async () => {
-    server.reply(json(400, { error: 'json: cannot unmarshal number into Go struct field' }));
+    server.reply({ status: 400, json: { error: 'json: cannot unmarshal number into Go struct field' } });
     await expect(client.chat(request)).rejects.toMatchObject({ name: 'InvalidRequestError', status: 400 });
     expect(server.requests).toHaveLength(1);
   });
 
   it('maps a 404 on a stream before any content', async () => {
-    server.reply(json(404, { error: MISSING }));
+    server.reply({ status: 404, json: { error: MISSING } });
     await expect(async () => {
       for await (const _ of client.streamChat(request)) {
         // nothing arrives

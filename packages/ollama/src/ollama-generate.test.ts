@@ -1,7 +1,7 @@
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOllama, type OllamaClient } from './ollama-client.js';
 import type { OllamaGenerateStreamEvent } from './ollama-generate.js';
-import { json, ndjson, type OllamaTestServer, startOllamaTestServer } from './ollama-test-server.js';
 
 // The final object of `/api/generate` from docs/api.md.
 const FINAL = {
@@ -19,13 +19,13 @@ const FINAL = {
   eval_duration: 4_232_710_000,
 };
 
-let server: OllamaTestServer;
+let server: ScriptedServer;
 let client: OllamaClient;
 
 beforeEach(async () => {
   vi.stubEnv('OLLAMA_API_KEY', '');
-  server = await startOllamaTestServer();
-  client = createOllama({ baseURL: server.url, retry: { initialDelayMs: 0 } });
+  server = await startScriptedServer();
+  client = createOllama({ baseURL: server.origin, retry: { initialDelayMs: 0 } });
 });
 
 afterEach(async () => {
@@ -36,7 +36,10 @@ afterEach(async () => {
 
 describe('generate', () => {
   it('maps every field to the wire body (keepAlive -> keep_alive, image bytes -> base64)', async () => {
-    server.reply(json(200, { ...FINAL, response: 'The sky is blue because of Rayleigh scattering.' }));
+    server.reply({
+      status: 200,
+      json: { ...FINAL, response: 'The sky is blue because of Rayleigh scattering.' },
+    });
     await client.generate({
       model: 'llava',
       prompt: 'Describe the image',
@@ -54,7 +57,7 @@ describe('generate', () => {
     });
     const [request] = server.requests;
     expect(request?.url).toBe('/api/generate');
-    expect(request?.body).toEqual({
+    expect(request?.json).toEqual({
       model: 'llava',
       prompt: 'Describe the image',
       stream: false,
@@ -73,7 +76,7 @@ describe('generate', () => {
   });
 
   it('returns text, done, doneReason, context, usage and durations in milliseconds', async () => {
-    server.reply(json(200, { ...FINAL, response: 'The sky is blue.', thinking: 'Physics.' }));
+    server.reply({ status: 200, json: { ...FINAL, response: 'The sky is blue.', thinking: 'Physics.' } });
     const result = await client.generate({ model: 'llama3.2', prompt: 'Why is the sky blue?' });
     expect(result).toMatchObject({
       text: 'The sky is blue.',
@@ -96,15 +99,16 @@ describe('generate', () => {
   });
 
   it('reports a model load (empty prompt) as doneReason load and finishReason other', async () => {
-    server.reply(
-      json(200, {
+    server.reply({
+      status: 200,
+      json: {
         model: 'llama3.2',
         created_at: FINAL.created_at,
         response: '',
         done: true,
         done_reason: 'load',
-      }),
-    );
+      },
+    });
     const result = await client.generate({ model: 'llama3.2', prompt: '' });
     expect(result).toMatchObject({ text: '', done: true, doneReason: 'load', finishReason: 'other' });
     expect(result.durations).toEqual({
@@ -113,23 +117,23 @@ describe('generate', () => {
       promptEvalMs: undefined,
       evalMs: undefined,
     });
-    expect(server.requests[0]?.body).toEqual({ model: 'llama3.2', prompt: '', stream: false });
+    expect(server.requests[0]?.json).toEqual({ model: 'llama3.2', prompt: '', stream: false });
   });
 });
 
 describe('streamGenerate', () => {
   it('yields text deltas and one finish with usage, durations and context', async () => {
-    server.reply(
-      ndjson([
+    server.reply({
+      ndjson: [
         { model: 'llama3.2', created_at: FINAL.created_at, response: 'The', done: false },
         { model: 'llama3.2', created_at: FINAL.created_at, response: ' sky', done: false },
         FINAL,
-      ]),
-    );
+      ],
+    });
     const stream = client.streamGenerate({ model: 'llama3.2', prompt: 'Why is the sky blue?' });
     const events: OllamaGenerateStreamEvent[] = [];
     for await (const event of stream) events.push(event);
-    expect(server.requests[0]?.body).toMatchObject({ stream: true });
+    expect(server.requests[0]?.json).toMatchObject({ stream: true });
     expect(events).toEqual<OllamaGenerateStreamEvent[]>([
       { type: 'text-delta', text: 'The' },
       { type: 'text-delta', text: ' sky' },
@@ -148,12 +152,12 @@ describe('streamGenerate', () => {
   });
 
   it('fails a stream cut after content with a StreamError', async () => {
-    server.reply(
-      ndjson([
+    server.reply({
+      ndjson: [
         { model: 'llama3.2', response: 'The', done: false },
         { error: 'an error was encountered while running the model' },
-      ]),
-    );
+      ],
+    });
     const seen: string[] = [];
     await expect(async () => {
       for await (const event of client.streamGenerate({ model: 'llama3.2', prompt: 'x' }))

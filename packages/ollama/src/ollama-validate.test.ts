@@ -1,8 +1,8 @@
 import type { ChatRequest, EmbedRequest } from '@ipfs-accelerate/core';
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOllama, type OllamaClient } from './ollama-client.js';
 import type { OllamaGenerateRequest } from './ollama-generate.js';
-import { type OllamaTestServer, startOllamaTestServer } from './ollama-test-server.js';
 
 const user = [{ role: 'user' as const, content: 'hi' }];
 
@@ -15,13 +15,13 @@ function generate(patch: Record<string, unknown>): OllamaGenerateRequest {
   return { model: 'm', prompt: 'p', ...patch } as OllamaGenerateRequest;
 }
 
-let server: OllamaTestServer;
+let server: ScriptedServer;
 let client: OllamaClient;
 
 beforeAll(async () => {
   vi.stubEnv('OLLAMA_API_KEY', '');
-  server = await startOllamaTestServer();
-  client = createOllama({ baseURL: server.url });
+  server = await startScriptedServer();
+  client = createOllama({ baseURL: server.origin });
 });
 
 afterAll(async () => {

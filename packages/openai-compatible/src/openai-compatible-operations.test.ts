@@ -5,9 +5,9 @@ import {
   REQUEST_ID_PATTERN,
   ResponseFormatError,
 } from '@ipfs-accelerate/core';
+import { collect, waitFor } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonFixture } from './__fixtures__/fixtures.js';
-import { collect, waitFor } from './test/loopback-openai-server.js';
 import {
   HARNESS_KEY as KEY,
   type OperationsHarness,

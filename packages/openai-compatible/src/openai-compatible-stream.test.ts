@@ -1,8 +1,8 @@
 /** streamChat against a real loopback server, through a real core Backend: mapping, retries, commit point. */
 import { type ChatStreamEvent, InvalidRequestError, StreamError } from '@ipfs-accelerate/core';
+import { collect, waitFor } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonFixture, textFixture } from './__fixtures__/fixtures.js';
-import { collect, waitFor } from './test/loopback-openai-server.js';
 import { type OperationsHarness, startOperationsHarness } from './test/operations-harness.js';
 
 const errors = jsonFixture('errors.json');

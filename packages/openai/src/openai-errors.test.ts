@@ -1,6 +1,7 @@
 /** Errors, retries and rate limits of the OpenAI client against a real loopback server. */
 import { inspect } from 'node:util';
 import { AuthenticationError, QuotaExceededError, RateLimitError } from '@ipfs-accelerate/core';
+import { waitFor } from '@ipfs-accelerate/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   chatRequest,
@@ -10,7 +11,6 @@ import {
   rateLimitBody,
   useClientHarness,
 } from './test/client-harness.js';
-import { waitFor } from './test/loopback-openai-server.js';
 
 const h = useClientHarness();
 

@@ -1,8 +1,8 @@
 /** The OpenAI client against a real loopback server: what goes on the wire, what comes back. */
 import { InvalidRequestError, StreamError } from '@ipfs-accelerate/core';
+import { collect, waitFor } from '@ipfs-accelerate/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { chatRequest, chunk, completion, KEY, usageChunk, useClientHarness } from './test/client-harness.js';
-import { collect, waitFor } from './test/loopback-openai-server.js';
 
 const h = useClientHarness();
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidRequestError, ResponseFormatError } from '../errors/index.js';
-import { type LoopbackServer, startLoopbackServer } from '../test-utils/loopback-server.js';
+import { type LoopbackServer, startLoopbackServer } from '../testing/loopback-server.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
 import {
   DEFAULT_SSE_OPTIONS,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ResponseFormatError } from '../errors/index.js';
-import { type LoopbackServer, startLoopbackServer } from '../test-utils/loopback-server.js';
+import { type LoopbackServer, startLoopbackServer } from '../testing/loopback-server.js';
 import { requestJson } from './request-json.js';
 import { UndiciTransport } from './undici-transport.js';
 

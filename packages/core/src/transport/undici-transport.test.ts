@@ -11,7 +11,7 @@ import {
   ResponseTooLargeError,
   TimeoutError,
 } from '../errors/index.js';
-import { type LoopbackServer, startLoopbackServer } from '../test-utils/loopback-server.js';
+import { type LoopbackServer, startLoopbackServer } from '../testing/loopback-server.js';
 import { DEFAULT_TRANSPORT_OPTIONS, type HttpRequest, UndiciTransport } from './undici-transport.js';
 
 // Long enough that undici's own (real-time) header/body timers can never fire during a test: the

@@ -3,20 +3,20 @@
  * and operations on top, as a provider package would wire them. Not exported from the package.
  */
 import { type Backend, createBackend, FakeClock } from '@ipfs-accelerate/core';
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import {
   createOpenAICompatibleOperations,
   type OpenAICompatibleConfig,
   type OpenAICompatibleOperations,
 } from '../openai-compatible-operations.js';
 import { openAICompatibleProtocol } from '../openai-compatible-protocol.js';
-import { type LoopbackOpenAIServer, startLoopbackOpenAIServer } from './loopback-openai-server.js';
 
 /** The key the harness's endpoint uses. */
 export const HARNESS_KEY = 'sk-loopback-0123456789abcdef';
 
 /** A running harness. */
 export interface OperationsHarness {
-  readonly server: LoopbackOpenAIServer;
+  readonly server: ScriptedServer;
   readonly clock: FakeClock;
   readonly backend: Backend;
   readonly ops: OpenAICompatibleOperations;
@@ -27,7 +27,7 @@ export interface OperationsHarness {
 
 /** Starts a harness: retries use a fixed 100 ms first backoff (no jitter) on the FakeClock. */
 export async function startOperationsHarness(): Promise<OperationsHarness> {
-  const server = await startLoopbackOpenAIServer();
+  const server = await startScriptedServer({ basePath: '/v1' });
   const clock = new FakeClock(1_700_000_000_000);
   const build = (config: Partial<OpenAICompatibleConfig>, baseURL: string) => {
     const backend = createBackend({

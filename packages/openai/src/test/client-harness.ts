@@ -3,9 +3,9 @@
  * loopback server, FakeClock and client, with the developer's OPENAI_* variables blanked. Not exported.
  */
 import { FakeClock } from '@ipfs-accelerate/core';
+import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { createOpenAI, type OpenAIClient, type OpenAIOptions } from '../openai-provider.js';
-import { type LoopbackOpenAIServer, startLoopbackOpenAIServer } from './loopback-openai-server.js';
 
 /** The harness client's key. */
 export const KEY = 'sk-proj-loopback-0123456789abcdefABCDEF';
@@ -80,7 +80,7 @@ export const rateLimitBody = {
 
 /** What a test sees of the harness. */
 export interface ClientHarness {
-  readonly server: LoopbackOpenAIServer;
+  readonly server: ScriptedServer;
   readonly clock: FakeClock;
   readonly client: OpenAIClient;
   /** Replaces the client with one made from the harness defaults plus `options`. */
@@ -94,7 +94,7 @@ export interface ClientHarness {
  * retries wait a fixed 100 ms first (no jitter) on the FakeClock.
  */
 export function useClientHarness(): ClientHarness {
-  let server: LoopbackOpenAIServer | undefined;
+  let server: ScriptedServer | undefined;
   let clock = new FakeClock(1_700_000_000_000);
   let client: OpenAIClient | undefined;
   const defaults = (): OpenAIOptions => ({
@@ -125,7 +125,7 @@ export function useClientHarness(): ClientHarness {
   };
   beforeEach(async () => {
     for (const name of OPENAI_ENV_VARS) vi.stubEnv(name, '');
-    server = await startLoopbackOpenAIServer();
+    server = await startScriptedServer({ basePath: '/v1' });
     clock = new FakeClock(1_700_000_000_000);
     client = createOpenAI(defaults());
   });

@@ -22,6 +22,7 @@ export interface LoopbackExchange {
   readonly index: number;
   /** Which connection carried it: 0 for the first accepted socket, then 1, 2, … */
   readonly socketId: number;
+  /** The request method, e.g. `POST`. */
   readonly method: string;
   /** The request target, e.g. `/v1/chat?x=1`. */
   readonly url: string;
@@ -29,8 +30,11 @@ export interface LoopbackExchange {
   readonly headers: IncomingMessage['headers'];
   /** The request body, read completely before the exchange is handed over. */
   readonly body: Buffer;
+  /** The underlying request (already read to its end). */
   readonly req: IncomingMessage;
+  /** The underlying response, for anything the helpers below do not cover. */
   readonly res: ServerResponse;
+  /** The connection that carried the request. */
   readonly socket: Socket;
   /** Resolves when this exchange's socket has closed (the client hung up, or a reset). */
   readonly socketClosed: Promise<void>;
@@ -57,6 +61,7 @@ export type LoopbackHandler = (exchange: LoopbackExchange) => void | Promise<voi
 export interface LoopbackServer {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
+  /** The ephemeral port the server listens on. */
   readonly port: number;
   /** `origin + path` */
   url(path?: string): string;
@@ -81,10 +86,14 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link startLoopbackServer}. */
+export interface LoopbackServerOptions {
+  /** Handles every request from the start (see {@link LoopbackServer.handle}). */
+  handler?: LoopbackHandler;
+}
+
 /** Starts a {@link LoopbackServer} on 127.0.0.1 with an ephemeral port. */
-export async function startLoopbackServer(
-  options: { handler?: LoopbackHandler } = {},
-): Promise<LoopbackServer> {
+export async function startLoopbackServer(options: LoopbackServerOptions = {}): Promise<LoopbackServer> {
   let permanent: LoopbackHandler | undefined = options.handler;
   const onceHandlers: LoopbackHandler[] = [];
   const waiting: LoopbackExchange[] = [];
@@ -123,10 +132,15 @@ export async function startLoopbackServer(
       exchanges.push(exchange);
       const handler = onceHandlers.shift() ?? permanent;
       if (handler) {
-        Promise.resolve(handler(exchange)).catch((error: unknown) => {
+        const failed = (error: unknown) => {
           if (!res.headersSent) exchange.respond(500, `loopback handler failed: ${String(error)}`);
           else socket.destroy();
-        });
+        };
+        try {
+          Promise.resolve(handler(exchange)).catch(failed);
+        } catch (error) {
+          failed(error);
+        }
         return;
       }
       const taker = takers.shift();
