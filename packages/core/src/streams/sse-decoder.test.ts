@@ -345,3 +345,37 @@ describe('decodeSse over the transport', () => {
     await ex.socketClosed; // the body was cancelled, so undici closed the connection
   });
 });
+
+describe('rawJsonLines', () => {
+  const decode = async (chunks: string[], options?: Parameters<typeof decodeSse>[1]) => {
+    const out = [];
+    for await (const e of decodeSse(
+      (async function* () {
+        yield* chunks;
+      })(),
+      options,
+    ))
+      out.push(e);
+    return out;
+  };
+
+  it('is off by default: a bare JSON line is ignored, as the spec says', async () => {
+    expect(await decode(['data: a\n\n{"error":{"code":500}}\n\n'])).toEqual([
+      { event: 'message', data: 'a' },
+    ]);
+  });
+
+  it('dispatches bare JSON lines as raw events, also a last one without a newline', async () => {
+    expect(
+      await decode(['data: a\n\n{"error":{"code":500}}\n', 'data: b\n\n[1,2]\n', '{"error":{"code":503}}'], {
+        rawJsonLines: true,
+      }),
+    ).toEqual([
+      { event: 'message', data: 'a' },
+      { event: 'raw', data: '{"error":{"code":500}}' },
+      { event: 'message', data: 'b' },
+      { event: 'raw', data: '[1,2]' },
+      { event: 'raw', data: '{"error":{"code":503}}' },
+    ]);
+  });
+});

@@ -30,14 +30,26 @@ export interface SseDecodeOptions {
    * forget the final blank line. @default false
    */
   flushIncomplete?: boolean;
+  /**
+   * Dispatch a line that starts with `{` or `[` (not an SSE field at all) at once as its own event of type
+   * `raw`, instead of ignoring it as the spec does. Some servers write a bare JSON error object into an event
+   * stream (Gemini, OpenVINO Model Server); with this on, it reaches the mapper. @default false
+   */
+  rawJsonLines?: boolean;
 }
 
 /** The defaults of {@link SseDecodeOptions}. */
-export const DEFAULT_SSE_OPTIONS = Object.freeze({ maxEventBytes: 1024 * 1024, flushIncomplete: false });
+export const DEFAULT_SSE_OPTIONS = Object.freeze({
+  maxEventBytes: 1024 * 1024,
+  flushIncomplete: false,
+  rawJsonLines: false,
+});
 
 const LF = 10;
 const COLON = 58;
 const SPACE = 32;
+const OPEN_BRACE = 123;
+const OPEN_BRACKET = 91;
 const NOT_SEARCHED = -2;
 
 function isAsciiDigits(text: string): boolean {
@@ -56,6 +68,7 @@ function isAsciiDigits(text: string): boolean {
 export class SseParser implements IncrementalTextParser<SseEvent> {
   readonly #maxEventBytes: number;
   readonly #flushIncomplete: boolean;
+  readonly #rawJsonLines: boolean;
   // The unfinished line carried over to the next chunk.
   #pending = '';
   // The last chunk ended in CR: an LF opening the next one belongs to the same line end.
@@ -67,12 +80,17 @@ export class SseParser implements IncrementalTextParser<SseEvent> {
   #retry: number | undefined;
 
   constructor(options: SseDecodeOptions = {}) {
-    const { maxEventBytes = DEFAULT_SSE_OPTIONS.maxEventBytes, flushIncomplete = false } = options;
+    const {
+      maxEventBytes = DEFAULT_SSE_OPTIONS.maxEventBytes,
+      flushIncomplete = false,
+      rawJsonLines = false,
+    } = options;
     if (typeof maxEventBytes !== 'number' || !(maxEventBytes > 0)) {
       throw new InvalidRequestError(`maxEventBytes must be a positive number; got ${String(maxEventBytes)}`);
     }
     this.#maxEventBytes = maxEventBytes;
     this.#flushIncomplete = flushIncomplete === true;
+    this.#rawJsonLines = rawJsonLines === true;
   }
 
   push(text: string, out: SseEvent[]): void {
@@ -103,6 +121,8 @@ export class SseParser implements IncrementalTextParser<SseEvent> {
         }
       }
       if (end === pos) this.#dispatch(out);
+      else if (this.#rawJsonLines && this.#isRaw(buf, pos))
+        out.push({ event: 'raw', data: buf.slice(pos, end) });
       else if (buf.charCodeAt(pos) !== COLON) {
         if (colon !== -1 && colon < pos) colon = buf.indexOf(':', pos);
         this.#field(buf, pos, end, colon !== -1 && colon < end ? colon : end);
@@ -116,6 +136,10 @@ export class SseParser implements IncrementalTextParser<SseEvent> {
   }
 
   end(out: SseEvent[]): void {
+    if (this.#rawJsonLines && this.#pending.length > 0 && this.#isRaw(this.#pending, 0)) {
+      out.push({ event: 'raw', data: this.#pending });
+      this.#pending = '';
+    }
     if (!this.#flushIncomplete) return;
     const line = this.#pending;
     this.#pending = '';
@@ -124,6 +148,11 @@ export class SseParser implements IncrementalTextParser<SseEvent> {
       this.#field(line, 0, line.length, colon === -1 ? line.length : colon);
     }
     this.#dispatch(out);
+  }
+
+  #isRaw(buf: string, pos: number): boolean {
+    const c = buf.charCodeAt(pos);
+    return c === OPEN_BRACE || c === OPEN_BRACKET;
   }
 
   /** One `name: value` line; `nameEnd` is the colon (or the line end when there is none). */
