@@ -28,7 +28,7 @@ export async function runLive(subject: ConformanceSubject): Promise<SubjectRepor
       try {
         await check.run(client);
         const record = client.recentRequests(1)[0];
-        if (!record || record.outcome !== 'success') {
+        if (record?.outcome !== 'success') {
           throw new ConformanceFailure('the ledger did not record the successful call');
         }
         results.push({
