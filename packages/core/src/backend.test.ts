@@ -29,7 +29,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const b of backends.splice(0)) await b.close();
+  for (const b of backends.splice(0)) await b.destroy();
   await server.close();
 });
 
@@ -366,6 +366,40 @@ describe('Backend.execute and adapters', () => {
       unsubscribe('ipfs-accelerate:request:end', onEnd);
     }
     expect(seen).toEqual(['start:req_diag', 'end:success']);
+  });
+
+  it('publishes breaker transitions and queue sheds on diagnostics_channel', async () => {
+    const { subscribe, unsubscribe } = await import('node:diagnostics_channel');
+    const seen: unknown[] = [];
+    const onBreaker = (m: unknown) => seen.push(m);
+    const onReject = (m: unknown) => seen.push(m);
+    subscribe('ipfs-accelerate:breaker:state', onBreaker);
+    subscribe('ipfs-accelerate:queue:reject', onReject);
+    try {
+      server.handle((ex) => ex.json(500, { error: 'down' }));
+      const backend = make({ retry: { maxRetries: 0 }, breaker: { consecutiveFailures: 1 } });
+      await expect(backend.call(echo)).rejects.toBeInstanceOf(ServerError);
+      backend.lanes()[0]!.breaker.reset();
+      server.handle(() => {});
+      const tight = make({ queue: { concurrency: 1, capacity: 0 } });
+      void tight.call(echo).catch(() => {});
+      await waitFor(() => server.exchanges.length === 2, 'one in flight');
+      await expect(tight.call(echo, { requestId: 'req_shed' })).rejects.toBeInstanceOf(QueueFullError);
+    } finally {
+      unsubscribe('ipfs-accelerate:breaker:state', onBreaker);
+      unsubscribe('ipfs-accelerate:queue:reject', onReject);
+    }
+    expect(seen).toEqual([
+      expect.objectContaining({
+        provider: 'test',
+        lane: 'a',
+        from: 'closed',
+        to: 'open',
+        reason: 'consecutive-failures',
+      }),
+      expect.objectContaining({ provider: 'test', lane: 'a', from: 'open', to: 'closed', reason: 'reset' }),
+      { provider: 'test', lane: 'a', requestId: 'req_shed', size: 0, pending: 1 },
+    ]);
   });
 
   it('refuses calls after close', async () => {

@@ -28,6 +28,7 @@ import {
   CircuitOpenError,
   DeadlineExceededError,
   InvalidRequestError,
+  QueueFullError,
   RateLimitError,
   ResponseFormatError,
   StreamError,
@@ -44,6 +45,7 @@ import { createRedactor, redactError } from './redact.js';
 import { type Priority, type RequestOptions, validateRequestOptions } from './request-options.js';
 import { parseRateLimitHeaders } from './retry-hints.js';
 import { type DelaySource, type RetryOptions, RetryPolicy } from './retry-policy.js';
+import { DIAGNOSTIC_CHANNELS, publish } from './tracking/diagnostics.js';
 import { generateRequestId } from './tracking/request-id.js';
 import type { RequestRecord, TrackerStats } from './tracking/request-tracker.js';
 import { RequestTracker } from './tracking/request-tracker.js';
@@ -206,6 +208,7 @@ export class Backend {
       queue: options.queue,
       breaker: options.breaker,
       clock: this.clock,
+      provider: options.provider,
     });
     this.#tracker = new RequestTracker({
       provider: this.provider,
@@ -444,12 +447,20 @@ export class Backend {
       throwIfAborted(state);
       const lane = this.#pool.select(avoid);
       this.#failFastIfCoolingDown(lane);
-      const permit = await lane.queue.acquire({
-        priority,
-        signal: state.signal,
-        deadline: state.deadline,
-        enqueuedAt,
-      });
+      const permit = await lane.queue
+        .acquire({ priority, signal: state.signal, deadline: state.deadline, enqueuedAt })
+        .catch((error: unknown) => {
+          if (error instanceof QueueFullError) {
+            publish(DIAGNOSTIC_CHANNELS.queueReject, () => ({
+              provider: this.provider,
+              lane: lane.id,
+              requestId: record.id,
+              size: lane.queue.size,
+              pending: lane.queue.pending,
+            }));
+          }
+          throw error;
+        });
       let ticket: BreakerTicket;
       try {
         ticket = lane.breaker.acquire();

@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import { CircuitOpenError, InvalidRequestError } from './errors/index.js';
 import { Secret } from './redact.js';
 import type { RateLimitInfo } from './retry-hints.js';
+import { DIAGNOSTIC_CHANNELS, publish } from './tracking/diagnostics.js';
 
 /** How the lane for an attempt is chosen. */
 export type LaneStrategy = 'least-loaded' | 'round-robin' | 'failover';
@@ -79,6 +80,10 @@ export class Lane implements LaneInfo {
       clock: defaults.clock,
       name: id,
     });
+    const provider = defaults.provider;
+    this.breaker.onStateChange((change) =>
+      publish(DIAGNOSTIC_CHANNELS.breakerState, () => ({ provider, lane: id, ...change })),
+    );
   }
 
   get baseURL(): string {
@@ -187,6 +192,8 @@ export interface EndpointDescription {
 
 /** @internal */
 export interface LaneDefaults {
+  /** The backend's name, for events. */
+  provider?: string;
   queue?: QueueOptions;
   breaker?: BreakerOptions;
   clock: Clock;

@@ -26,9 +26,9 @@ export const DIAGNOSTIC_CHANNELS = {
   requestAttempt: 'ipfs-accelerate:request:attempt',
   /** A request finished, exactly once, whatever its outcome. Message: `{ record }`. */
   requestEnd: 'ipfs-accelerate:request:end',
-  /** A circuit breaker changed state. */
+  /** A circuit breaker changed state. Message: `{ provider, lane, from, to, reason, at }`. */
   breakerState: 'ipfs-accelerate:breaker:state',
-  /** The admission queue rejected a request. */
+  /** The admission queue shed a request (full). Message: `{ provider, lane, requestId, size, pending }`. */
   queueReject: 'ipfs-accelerate:queue:reject',
 } as const;
 
