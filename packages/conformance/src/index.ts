@@ -4,6 +4,12 @@
  */
 export { BACKENDS, type BackendEntry } from './backends.js';
 export * from './emulator/index.js';
+export {
+  type GroqEmulator,
+  type GroqEmulatorOptions,
+  groqProtocol,
+  startGroqEmulator,
+} from './emulators/groq.js';
 export { type OllamaEmulator, type OllamaEmulatorOptions, startOllamaEmulator } from './emulators/ollama.js';
 export {
   type OpenAIEmulator,
@@ -17,6 +23,7 @@ export {
   summariseChatStream,
   taggedChat,
 } from './subjects/chat-subject.js';
+export { groqSubject } from './subjects/groq.js';
 export { ollamaSubject } from './subjects/ollama.js';
 export { openaiSubject } from './subjects/openai.js';
 export { ConformanceFailure, drain, expectEqual, expectRejects, expectTrue, settle } from './suite/assert.js';

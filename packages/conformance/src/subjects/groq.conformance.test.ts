@@ -1,0 +1,4 @@
+import { describeConformance } from '../vitest.js';
+import { groqSubject } from './groq.js';
+
+describeConformance(groqSubject());
