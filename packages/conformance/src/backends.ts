@@ -1,4 +1,5 @@
 /** The eleven backends of the status table, in the seed's order; a row without a subject is not built yet. */
+import { claudeSubject } from './subjects/claude.js';
 import { groqSubject } from './subjects/groq.js';
 import { ollamaSubject } from './subjects/ollama.js';
 import { openaiSubject } from './subjects/openai.js';
@@ -15,7 +16,7 @@ export interface BackendEntry {
 /** Every backend, in table order. */
 export const BACKENDS: readonly BackendEntry[] = [
   { name: 'openai', title: 'OpenAI', subject: openaiSubject as () => ConformanceSubject },
-  { name: 'claude', title: 'Claude' },
+  { name: 'claude', title: 'Claude', subject: claudeSubject as () => ConformanceSubject },
   { name: 'groq', title: 'Groq', subject: groqSubject as () => ConformanceSubject },
   { name: 'gemini', title: 'Gemini' },
   { name: 'ollama', title: 'Ollama', subject: ollamaSubject as () => ConformanceSubject },

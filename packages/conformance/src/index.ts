@@ -5,6 +5,12 @@
 export { BACKENDS, type BackendEntry } from './backends.js';
 export * from './emulator/index.js';
 export {
+  type AnthropicEmulator,
+  type AnthropicEmulatorOptions,
+  anthropicProtocol,
+  startAnthropicEmulator,
+} from './emulators/anthropic.js';
+export {
   type GroqEmulator,
   type GroqEmulatorOptions,
   groqProtocol,
@@ -23,6 +29,7 @@ export {
   summariseChatStream,
   taggedChat,
 } from './subjects/chat-subject.js';
+export { claudeSubject } from './subjects/claude.js';
 export { groqSubject } from './subjects/groq.js';
 export { ollamaSubject } from './subjects/ollama.js';
 export { openaiSubject } from './subjects/openai.js';

@@ -1,0 +1,4 @@
+import { describeConformance } from '../vitest.js';
+import { claudeSubject } from './claude.js';
+
+describeConformance(claudeSubject());
