@@ -1,5 +1,6 @@
 /** The eleven backends of the status table, in the seed's order; a row without a subject is not built yet. */
 import { claudeSubject } from './subjects/claude.js';
+import { geminiSubject } from './subjects/gemini.js';
 import { groqSubject } from './subjects/groq.js';
 import { ollamaSubject } from './subjects/ollama.js';
 import { openaiSubject } from './subjects/openai.js';
@@ -18,7 +19,7 @@ export const BACKENDS: readonly BackendEntry[] = [
   { name: 'openai', title: 'OpenAI', subject: openaiSubject as () => ConformanceSubject },
   { name: 'claude', title: 'Claude', subject: claudeSubject as () => ConformanceSubject },
   { name: 'groq', title: 'Groq', subject: groqSubject as () => ConformanceSubject },
-  { name: 'gemini', title: 'Gemini' },
+  { name: 'gemini', title: 'Gemini', subject: geminiSubject as () => ConformanceSubject },
   { name: 'ollama', title: 'Ollama', subject: ollamaSubject as () => ConformanceSubject },
   { name: 'hf-tgi', title: 'HF TGI' },
   { name: 'hf-tei', title: 'HF TEI' },

@@ -11,6 +11,13 @@ export {
   startAnthropicEmulator,
 } from './emulators/anthropic.js';
 export {
+  type GeminiEmulator,
+  type GeminiEmulatorOptions,
+  geminiProtocol,
+  startGeminiEmulator,
+} from './emulators/gemini.js';
+export { geminiErrorFault } from './emulators/gemini-errors.js';
+export {
   type GroqEmulator,
   type GroqEmulatorOptions,
   groqProtocol,
@@ -30,6 +37,7 @@ export {
   taggedChat,
 } from './subjects/chat-subject.js';
 export { claudeSubject } from './subjects/claude.js';
+export { geminiSubject } from './subjects/gemini.js';
 export { groqSubject } from './subjects/groq.js';
 export { ollamaSubject } from './subjects/ollama.js';
 export { openaiSubject } from './subjects/openai.js';

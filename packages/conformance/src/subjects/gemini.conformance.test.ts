@@ -1,0 +1,4 @@
+import { describeConformance } from '../vitest.js';
+import { geminiSubject } from './gemini.js';
+
+describeConformance(geminiSubject());
