@@ -42,7 +42,7 @@ export function geminiSubject(): ConformanceSubject<GeminiClient> {
   };
   return {
     name: 'gemini',
-    title: 'Google Gemini',
+    title: 'Gemini',
     capabilities: ['chat', 'embed', 'models'],
     usesApiKey: true,
     startEmulator: ({ apiKeys }) => startGeminiEmulator({ apiKeys, models: [CHAT_MODEL, EMBED_MODEL] }),
