@@ -3,6 +3,7 @@ import { claudeSubject } from './subjects/claude.js';
 import { geminiSubject } from './subjects/gemini.js';
 import { groqSubject } from './subjects/groq.js';
 import { ollamaSubject } from './subjects/ollama.js';
+import { opeaSubject } from './subjects/opea.js';
 import { openaiSubject } from './subjects/openai.js';
 import type { ConformanceSubject } from './suite/types.js';
 
@@ -25,6 +26,6 @@ export const BACKENDS: readonly BackendEntry[] = [
   { name: 'hf-tei', title: 'HF TEI' },
   { name: 'llvm', title: 'LLVM' },
   { name: 'ovms', title: 'OVMS' },
-  { name: 'opea', title: 'OPEA' },
+  { name: 'opea', title: 'OPEA', subject: opeaSubject as () => ConformanceSubject },
   { name: 's3-kit', title: 'S3 Kit' },
 ];

@@ -24,6 +24,7 @@ export {
   startGroqEmulator,
 } from './emulators/groq.js';
 export { type OllamaEmulator, type OllamaEmulatorOptions, startOllamaEmulator } from './emulators/ollama.js';
+export { type OpeaEmulatorOptions, opeaProtocol, startOpeaEmulator } from './emulators/opea.js';
 export {
   type OpenAIEmulator,
   type OpenAIEmulatorOptions,
@@ -40,6 +41,7 @@ export { claudeSubject } from './subjects/claude.js';
 export { geminiSubject } from './subjects/gemini.js';
 export { groqSubject } from './subjects/groq.js';
 export { ollamaSubject } from './subjects/ollama.js';
+export { opeaSubject } from './subjects/opea.js';
 export { openaiSubject } from './subjects/openai.js';
 export { ConformanceFailure, drain, expectEqual, expectRejects, expectTrue, settle } from './suite/assert.js';
 export { FEATURE_CHECKS } from './suite/checks/index.js';

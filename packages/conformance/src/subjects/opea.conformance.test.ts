@@ -1,0 +1,4 @@
+import { describeConformance } from '../vitest.js';
+import { opeaSubject } from './opea.js';
+
+describeConformance(opeaSubject());
