@@ -2,6 +2,7 @@
 import { claudeSubject } from './subjects/claude.js';
 import { geminiSubject } from './subjects/gemini.js';
 import { groqSubject } from './subjects/groq.js';
+import { hfTgiSubject } from './subjects/hf-tgi.js';
 import { ollamaSubject } from './subjects/ollama.js';
 import { opeaSubject } from './subjects/opea.js';
 import { openaiSubject } from './subjects/openai.js';
@@ -22,7 +23,7 @@ export const BACKENDS: readonly BackendEntry[] = [
   { name: 'groq', title: 'Groq', subject: groqSubject as () => ConformanceSubject },
   { name: 'gemini', title: 'Gemini', subject: geminiSubject as () => ConformanceSubject },
   { name: 'ollama', title: 'Ollama', subject: ollamaSubject as () => ConformanceSubject },
-  { name: 'hf-tgi', title: 'HF TGI' },
+  { name: 'hf-tgi', title: 'HF TGI', subject: hfTgiSubject as () => ConformanceSubject },
   { name: 'hf-tei', title: 'HF TEI' },
   { name: 'llvm', title: 'LLVM' },
   { name: 'ovms', title: 'OVMS' },

@@ -31,6 +31,7 @@ export {
   openAIProtocol,
   startOpenAIEmulator,
 } from './emulators/openai-compatible.js';
+export { startTgiEmulator, type TgiEmulator, tgiProtocol } from './emulators/tgi.js';
 export {
   chatCapabilityChecks,
   lastUserMessage,
@@ -40,6 +41,7 @@ export {
 export { claudeSubject } from './subjects/claude.js';
 export { geminiSubject } from './subjects/gemini.js';
 export { groqSubject } from './subjects/groq.js';
+export { hfTgiSubject } from './subjects/hf-tgi.js';
 export { ollamaSubject } from './subjects/ollama.js';
 export { opeaSubject } from './subjects/opea.js';
 export { openaiSubject } from './subjects/openai.js';
