@@ -3,6 +3,7 @@ import { claudeSubject } from './subjects/claude.js';
 import { geminiSubject } from './subjects/gemini.js';
 import { groqSubject } from './subjects/groq.js';
 import { hfTgiSubject } from './subjects/hf-tgi.js';
+import { llvmSubject } from './subjects/llvm.js';
 import { ollamaSubject } from './subjects/ollama.js';
 import { opeaSubject } from './subjects/opea.js';
 import { openaiSubject } from './subjects/openai.js';
@@ -25,7 +26,7 @@ export const BACKENDS: readonly BackendEntry[] = [
   { name: 'ollama', title: 'Ollama', subject: ollamaSubject as () => ConformanceSubject },
   { name: 'hf-tgi', title: 'HF TGI', subject: hfTgiSubject as () => ConformanceSubject },
   { name: 'hf-tei', title: 'HF TEI' },
-  { name: 'llvm', title: 'LLVM' },
+  { name: 'llvm', title: 'LLVM', subject: llvmSubject as () => ConformanceSubject },
   { name: 'ovms', title: 'OVMS' },
   { name: 'opea', title: 'OPEA', subject: opeaSubject as () => ConformanceSubject },
   { name: 's3-kit', title: 'S3 Kit' },

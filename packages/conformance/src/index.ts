@@ -23,6 +23,7 @@ export {
   groqProtocol,
   startGroqEmulator,
 } from './emulators/groq.js';
+export { type LlvmEmulator, llvmProtocol, startLlvmEmulator } from './emulators/llvm.js';
 export { type OllamaEmulator, type OllamaEmulatorOptions, startOllamaEmulator } from './emulators/ollama.js';
 export { type OpeaEmulatorOptions, opeaProtocol, startOpeaEmulator } from './emulators/opea.js';
 export {
@@ -42,6 +43,7 @@ export { claudeSubject } from './subjects/claude.js';
 export { geminiSubject } from './subjects/gemini.js';
 export { groqSubject } from './subjects/groq.js';
 export { hfTgiSubject } from './subjects/hf-tgi.js';
+export { llvmSubject } from './subjects/llvm.js';
 export { ollamaSubject } from './subjects/ollama.js';
 export { opeaSubject } from './subjects/opea.js';
 export { openaiSubject } from './subjects/openai.js';

@@ -1,0 +1,4 @@
+import { describeConformance } from '../vitest.js';
+import { llvmSubject } from './llvm.js';
+
+describeConformance(llvmSubject());
