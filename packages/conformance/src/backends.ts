@@ -7,6 +7,7 @@ import { llvmSubject } from './subjects/llvm.js';
 import { ollamaSubject } from './subjects/ollama.js';
 import { opeaSubject } from './subjects/opea.js';
 import { openaiSubject } from './subjects/openai.js';
+import { ovmsSubject } from './subjects/ovms.js';
 import type { ConformanceSubject } from './suite/types.js';
 
 /** A row of the table. */
@@ -27,7 +28,7 @@ export const BACKENDS: readonly BackendEntry[] = [
   { name: 'hf-tgi', title: 'HF TGI', subject: hfTgiSubject as () => ConformanceSubject },
   { name: 'hf-tei', title: 'HF TEI' },
   { name: 'llvm', title: 'LLVM', subject: llvmSubject as () => ConformanceSubject },
-  { name: 'ovms', title: 'OVMS' },
+  { name: 'ovms', title: 'OVMS', subject: ovmsSubject as () => ConformanceSubject },
   { name: 'opea', title: 'OPEA', subject: opeaSubject as () => ConformanceSubject },
   { name: 's3-kit', title: 'S3 Kit' },
 ];

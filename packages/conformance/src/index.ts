@@ -32,6 +32,12 @@ export {
   openAIProtocol,
   startOpenAIEmulator,
 } from './emulators/openai-compatible.js';
+export {
+  type OvmsEmulator,
+  type OvmsEmulatorOptions,
+  ovmsProtocol,
+  startOvmsEmulator,
+} from './emulators/ovms.js';
 export { startTgiEmulator, type TgiEmulator, tgiProtocol } from './emulators/tgi.js';
 export {
   chatCapabilityChecks,
@@ -47,6 +53,7 @@ export { llvmSubject } from './subjects/llvm.js';
 export { ollamaSubject } from './subjects/ollama.js';
 export { opeaSubject } from './subjects/opea.js';
 export { openaiSubject } from './subjects/openai.js';
+export { ovmsSubject } from './subjects/ovms.js';
 export { ConformanceFailure, drain, expectEqual, expectRejects, expectTrue, settle } from './suite/assert.js';
 export { FEATURE_CHECKS } from './suite/checks/index.js';
 export { liveUnavailable, runLive } from './suite/live.js';

@@ -1,0 +1,4 @@
+import { describeConformance } from '../vitest.js';
+import { ovmsSubject } from './ovms.js';
+
+describeConformance(ovmsSubject());
