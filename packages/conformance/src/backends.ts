@@ -2,6 +2,7 @@
 import { claudeSubject } from './subjects/claude.js';
 import { geminiSubject } from './subjects/gemini.js';
 import { groqSubject } from './subjects/groq.js';
+import { hfTeiSubject } from './subjects/hf-tei.js';
 import { hfTgiSubject } from './subjects/hf-tgi.js';
 import { llvmSubject } from './subjects/llvm.js';
 import { ollamaSubject } from './subjects/ollama.js';
@@ -26,7 +27,7 @@ export const BACKENDS: readonly BackendEntry[] = [
   { name: 'gemini', title: 'Gemini', subject: geminiSubject as () => ConformanceSubject },
   { name: 'ollama', title: 'Ollama', subject: ollamaSubject as () => ConformanceSubject },
   { name: 'hf-tgi', title: 'HF TGI', subject: hfTgiSubject as () => ConformanceSubject },
-  { name: 'hf-tei', title: 'HF TEI' },
+  { name: 'hf-tei', title: 'HF TEI', subject: hfTeiSubject as () => ConformanceSubject },
   { name: 'llvm', title: 'LLVM', subject: llvmSubject as () => ConformanceSubject },
   { name: 'ovms', title: 'OVMS', subject: ovmsSubject as () => ConformanceSubject },
   { name: 'opea', title: 'OPEA', subject: opeaSubject as () => ConformanceSubject },

@@ -38,6 +38,7 @@ export {
   ovmsProtocol,
   startOvmsEmulator,
 } from './emulators/ovms.js';
+export { startTeiEmulator, type TeiEmulator, type TeiEmulatorOptions, teiProtocol } from './emulators/tei.js';
 export { startTgiEmulator, type TgiEmulator, tgiProtocol } from './emulators/tgi.js';
 export {
   chatCapabilityChecks,
@@ -48,6 +49,7 @@ export {
 export { claudeSubject } from './subjects/claude.js';
 export { geminiSubject } from './subjects/gemini.js';
 export { groqSubject } from './subjects/groq.js';
+export { hfTeiSubject } from './subjects/hf-tei.js';
 export { hfTgiSubject } from './subjects/hf-tgi.js';
 export { llvmSubject } from './subjects/llvm.js';
 export { ollamaSubject } from './subjects/ollama.js';

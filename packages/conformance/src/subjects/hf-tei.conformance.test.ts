@@ -1,0 +1,4 @@
+import { describeConformance } from '../vitest.js';
+import { hfTeiSubject } from './hf-tei.js';
+
+describeConformance(hfTeiSubject());
