@@ -9,6 +9,7 @@ import { ollamaSubject } from './subjects/ollama.js';
 import { opeaSubject } from './subjects/opea.js';
 import { openaiSubject } from './subjects/openai.js';
 import { ovmsSubject } from './subjects/ovms.js';
+import { s3KitSubject } from './subjects/s3-kit.js';
 import type { ConformanceSubject } from './suite/types.js';
 
 /** A row of the table. */
@@ -31,5 +32,5 @@ export const BACKENDS: readonly BackendEntry[] = [
   { name: 'llvm', title: 'LLVM', subject: llvmSubject as () => ConformanceSubject },
   { name: 'ovms', title: 'OVMS', subject: ovmsSubject as () => ConformanceSubject },
   { name: 'opea', title: 'OPEA', subject: opeaSubject as () => ConformanceSubject },
-  { name: 's3-kit', title: 'S3 Kit' },
+  { name: 's3-kit', title: 'S3 Kit', subject: s3KitSubject as () => ConformanceSubject },
 ];

@@ -38,6 +38,14 @@ export {
   ovmsProtocol,
   startOvmsEmulator,
 } from './emulators/ovms.js';
+export {
+  S3_EMULATOR_ACCESS_KEY,
+  type S3Emulator,
+  type S3EmulatorOptions,
+  s3EmulatorSecret,
+  s3ErrorIn200,
+  startS3Emulator,
+} from './emulators/s3.js';
 export { startTeiEmulator, type TeiEmulator, type TeiEmulatorOptions, teiProtocol } from './emulators/tei.js';
 export { startTgiEmulator, type TgiEmulator, tgiProtocol } from './emulators/tgi.js';
 export {
@@ -56,6 +64,7 @@ export { ollamaSubject } from './subjects/ollama.js';
 export { opeaSubject } from './subjects/opea.js';
 export { openaiSubject } from './subjects/openai.js';
 export { ovmsSubject } from './subjects/ovms.js';
+export { s3KitSubject } from './subjects/s3-kit.js';
 export { ConformanceFailure, drain, expectEqual, expectRejects, expectTrue, settle } from './suite/assert.js';
 export { FEATURE_CHECKS } from './suite/checks/index.js';
 export { liveUnavailable, runLive } from './suite/live.js';
