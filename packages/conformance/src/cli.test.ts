@@ -25,12 +25,15 @@ describe('the CLI (built)', () => {
     });
   });
 
-  it('keeps unbuilt backends in the table and writes Markdown', () => {
+  it('runs the selected backends and writes the table as Markdown', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'conf-')), 'table.md');
-    const result = run('--only', 'claude,s3-kit', '--markdown', file);
+    const result = run('--only', 'llvm,s3-kit', '--markdown', file);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/Claude\s+not implemented/);
-    expect(readFileSync(file, 'utf8')).toContain('| S3 Kit | not implemented |');
+    expect(result.stdout).toMatch(/LLVM\s+✓/);
+    expect(result.stdout).not.toMatch(/OpenAI/);
+    const markdown = readFileSync(file, 'utf8');
+    expect(markdown).toMatch(/^\| Backend \| Queue \|/);
+    expect(markdown).toContain('| S3 Kit | ✓ |');
   });
 
   it('live mode skips unconfigured backends and says why', () => {
