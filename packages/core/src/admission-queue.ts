@@ -102,6 +102,26 @@ const MAX_TIMER_MS = 2_147_483_647;
 let releaseEntry: (entry: Entry) => void;
 let abortEntry: (entry: Entry) => void;
 
+/**
+ * Synchronous admission, for the pipeline: a permit granted now, `undefined` when the request would wait
+ * (then call `acquire`), or the refusal thrown at once (full, closed, aborted, past its deadline). A burst
+ * the queue sheds then costs no promise and no async frame per refused request. @internal
+ */
+export let admitNow: (queue: AdmissionQueue, options: AcquireOptions | undefined) => Permit | undefined;
+
+// The last refusal the queue wrote, from counts alone. The pipeline fails a request the queue refuses in
+// the same synchronous step, so it can tell that the error holds no text from anyone else (no secret to
+// redact) by identity, without a WeakSet entry per refusal (shedding a burst of 10k made 10k of them).
+let lastOwnRejection: Error | undefined;
+
+/** Whether `error` is the refusal the queue wrote last, with no text from anyone else. @internal */
+export function isOwnRejection(error: unknown): boolean {
+  return error !== undefined && error === lastOwnRejection;
+}
+
+/** A task given to {@link AdmissionQueue.run}. */
+type Task = () => unknown;
+
 /** The rarely used parts of an entry, allocated only when a signal, deadline or aging credit is given. */
 class EntryExtra {
   signal: AbortSignal | undefined = undefined;
@@ -127,8 +147,10 @@ class Entry implements Permit {
    * The promise's resolve function, kept alone to save memory: rejection resolves with a rejected promise.
    * `undefined` once settled.
    */
-  settle: ((value: Permit | Promise<never>) => void) | undefined = undefined;
+  settle: ((value: unknown) => void) | undefined = undefined;
   extra: EntryExtra | undefined = undefined;
+  /** For `run()`: the task to start once granted (the entry's promise is then the task's result). */
+  task: Task | undefined = undefined;
 
   constructor(owner: AdmissionQueue, level: Level, state: EntryState, enqueuedAt: number) {
     this.owner = owner;
@@ -149,9 +171,30 @@ class Entry implements Permit {
 }
 
 // One shared promise executor: capturing through a module variable avoids a closure per acquire.
-let captured: ((value: Permit | Promise<never>) => void) | undefined;
-function capture(resolve: (value: Permit | Promise<never>) => void): void {
+let captured: ((value: unknown) => void) | undefined;
+function capture(resolve: (value: unknown) => void): void {
   captured = resolve;
+}
+
+// The promise of the waiting entry `#enter` just made (a module variable: no tuple per call).
+let entered: Promise<unknown> | undefined;
+function takeEntered<T>(): Promise<T> {
+  const promise = entered as Promise<T>;
+  entered = undefined;
+  return promise;
+}
+
+/**
+ * Runs a task under its granted permit. The first `await` puts the task one microtask after the grant, as
+ * awaiting `acquire()` did, so it never runs inside the `release()` that dispatched it.
+ */
+async function runTask(permit: Permit, task: Task): Promise<unknown> {
+  await undefined;
+  try {
+    return await task();
+  } finally {
+    permit.release();
+  }
 }
 
 function levelOf(priority: Priority | undefined): Level | -1 {
@@ -231,11 +274,19 @@ export class AdmissionQueue {
   #closed = false;
   #closeReason: unknown = undefined;
   #idleWaiters: Array<() => void> | undefined = undefined;
+  #fullMessage: string | undefined = undefined;
+  #fullSize = -1;
+  #fullRunning = -1;
   #sizeWaiters: Array<{ limit: number; resolve: () => void }> | undefined = undefined;
 
   static {
     releaseEntry = (entry) => entry.owner.#release();
     abortEntry = (entry) => entry.owner.#abort(entry);
+    admitNow = (queue, options) => {
+      const result = queue.#enter(options, undefined, false);
+      if (result === undefined || result instanceof Entry) return result;
+      throw result;
+    };
   }
 
   /** @throws {InvalidRequestError} when a limit or `overflow` is invalid (the message quotes the value). */
@@ -305,47 +356,64 @@ export class AdmissionQueue {
    * is already past, and with {@link InvalidRequestError} for a bad priority or deadline. Settles exactly once.
    */
   acquire(options?: AcquireOptions): Promise<Permit> {
+    const result = this.#enter(options, undefined, true);
+    if (!(result instanceof Entry)) return Promise.reject(result);
+    return result.state === RUNNING ? Promise.resolve(result) : takeEntered<Permit>();
+  }
+
+  /**
+   * Admission shared by `acquire`, `run` and `admitNow`: a granted permit (state RUNNING), a waiting entry
+   * (its promise left in `entered`), the error to refuse with, or, when `mayWait` is false, `undefined` for
+   * a request that would have to wait.
+   */
+  #enter(
+    options: AcquireOptions | undefined,
+    task: Task | undefined,
+    mayWait: boolean,
+  ): Entry | Error | undefined {
     let level: Level | -1 = 1;
     let signal: AbortSignal | undefined;
     let deadline: number | undefined;
     let enqueuedAt: number | undefined;
     if (options !== undefined) {
       level = levelOf(options.priority);
-      if (level === -1) return Promise.reject(invalidPriority(options.priority));
+      if (level === -1) return invalidPriority(options.priority);
       signal = options.signal;
       deadline = options.deadline;
       enqueuedAt = options.enqueuedAt;
       if (enqueuedAt !== undefined && !Number.isFinite(enqueuedAt)) {
-        return Promise.reject(
-          new InvalidRequestError(`enqueuedAt must be a finite clock time in ms; got ${String(enqueuedAt)}`),
+        return new InvalidRequestError(
+          `enqueuedAt must be a finite clock time in ms; got ${String(enqueuedAt)}`,
         );
       }
     }
-    if (this.#closed) return Promise.reject(this.#closedError());
-    if (signal?.aborted) return Promise.reject(abortedError(signal));
+    if (this.#closed) return this.#closedError();
+    if (signal?.aborted) return abortedError(signal);
     // Exact time for the deadline; the aging basis below may share a burst's reading.
     let exactNow = 0;
     if (deadline !== undefined) {
       if (!isTime(deadline)) {
-        return Promise.reject(
-          new InvalidRequestError(`deadline must be a clock time in ms; got ${String(deadline)}`),
-        );
+        return new InvalidRequestError(`deadline must be a clock time in ms; got ${String(deadline)}`);
       }
       if (deadline === Infinity) deadline = undefined;
       else {
         exactNow = this.#clock.now();
-        if (exactNow >= deadline)
-          return Promise.reject(new DeadlineExceededError('Deadline passed before admission'));
+        if (exactNow >= deadline) return new DeadlineExceededError('Deadline passed before admission');
       }
     }
     if (this.#size === 0 && this.#running < this.#concurrency && this.#pausedUntil === undefined) {
-      return Promise.resolve(this.#grantNow(level));
+      return this.#grantNow(level);
     }
-    if (this.#size >= this.#capacity && !this.#shedFor(level)) return Promise.reject(this.#fullError());
+    if (this.#size >= this.#capacity) {
+      if (!mayWait) return this.#canShedFor(level) ? undefined : this.#fullError();
+      if (!this.#shedFor(level)) return this.#fullError();
+    }
+    if (!mayWait) return undefined;
 
     const now = this.#roughNow();
     const entry = new Entry(this, level, WAITING, now);
-    const promise = new Promise<Permit>(capture);
+    entry.task = task;
+    entered = new Promise(capture);
     entry.settle = captured;
     captured = undefined;
     this.#link(entry);
@@ -365,7 +433,7 @@ export class AdmissionQueue {
         this.#armDeadline(entry, extra, deadline - exactNow);
       }
     }
-    return promise;
+    return entry;
   }
 
   /**
@@ -392,14 +460,15 @@ export class AdmissionQueue {
     return this.#grantNow(level);
   }
 
-  /** Runs `fn` under a permit: acquire, run, release (also when `fn` throws). */
-  async run<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
-    const permit = await this.acquire(options);
-    try {
-      return await fn();
-    } finally {
-      permit.release();
-    }
+  /**
+   * Runs `fn` under a permit: acquire, run, release (also when `fn` throws). A waiting task is held by its
+   * queue entry alone (no async frame waits for it), so a queued `run` costs about what a queued `acquire`
+   * does.
+   */
+  run<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+    const result = this.#enter(options, fn, true);
+    if (!(result instanceof Entry)) return Promise.reject(result);
+    return result.state === RUNNING ? (runTask(result, fn) as Promise<T>) : takeEntered<T>();
   }
 
   /**
@@ -561,16 +630,18 @@ export class AdmissionQueue {
           }
         }
       }
-      const settle = entry.settle as (permit: Permit) => void;
+      const settle = entry.settle as (value: unknown) => void;
+      const task = entry.task;
       entry.settle = undefined;
       entry.extra = undefined;
+      entry.task = undefined;
       entry.state = RUNNING;
       this.#running++;
       if (this.#onDispatch !== undefined) {
         now ??= this.#roughNow();
         this.#notifyDispatch(now - entry.enqueuedAt - (extra === undefined ? 0 : extra.credit), entry.level);
       }
-      settle(entry);
+      settle(task === undefined ? entry : runTask(entry, task));
     }
     this.#notifyWaiters();
   }
@@ -605,6 +676,7 @@ export class AdmissionQueue {
     const settle = entry.settle as (value: Promise<never>) => void;
     entry.settle = undefined;
     entry.extra = undefined;
+    entry.task = undefined;
     entry.state = DONE;
     settle(Promise.reject(error));
   }
@@ -645,8 +717,22 @@ export class AdmissionQueue {
 
   /** Under `shed-lowest`, makes room for a `level` entry by shedding a strictly lower one. */
   #shedFor(level: Level): boolean {
+    const lowest = this.#sheddable(level);
+    if (lowest === undefined) return false;
+    const error = this.#fullError('; shed for a higher-priority request');
+    this.#remove(this.#tails[lowest] as Entry, error);
+    return true;
+  }
+
+  /** Whether {@link #shedFor} would make room, without shedding. */
+  #canShedFor(level: Level): boolean {
+    return this.#sheddable(level) !== undefined;
+  }
+
+  /** The level whose newest entry would be shed for a `level` newcomer, if any. */
+  #sheddable(level: Level): Level | undefined {
     // Shed only when that brings the queue back within capacity: a lowered capacity never evicts.
-    if (this.#overflow !== 'shed-lowest' || this.#size !== this.#capacity) return false;
+    if (this.#overflow !== 'shed-lowest' || this.#size !== this.#capacity) return undefined;
     const lowest: Level | undefined =
       this.#tails[2] !== undefined
         ? 2
@@ -655,15 +741,25 @@ export class AdmissionQueue {
           : this.#tails[0] !== undefined
             ? 0
             : undefined;
-    if (lowest === undefined || lowest <= level) return false;
-    const error = this.#fullError('; shed for a higher-priority request');
-    this.#remove(this.#tails[lowest] as Entry, error);
-    return true;
+    return lowest === undefined || lowest <= level ? undefined : lowest;
   }
 
   #fullError(suffix = ''): QueueFullError {
-    const message = `queue full: ${this.#size} waiting, ${this.#running} running${suffix}`;
-    return withoutStack(() => new QueueFullError(message));
+    // A burst is refused with one message over and over: reuse the text while the counts stay the same.
+    const size = this.#size;
+    const running = this.#running;
+    let message = this.#fullMessage;
+    if (message === undefined || size !== this.#fullSize || running !== this.#fullRunning || suffix !== '') {
+      message = `queue full: ${size} waiting, ${running} running${suffix}`;
+      if (suffix === '') {
+        this.#fullMessage = message;
+        this.#fullSize = size;
+        this.#fullRunning = running;
+      }
+    }
+    const error = withoutStack(() => new QueueFullError(message));
+    lastOwnRejection = error;
+    return error;
   }
 
   #closedError(): AbortError {

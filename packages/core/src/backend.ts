@@ -9,9 +9,17 @@
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import { linkAbort } from './abort.js';
-import type { QueueOptions } from './admission-queue.js';
+import {
+  type AcquireOptions,
+  admitNow,
+  isOwnRejection,
+  type Permit,
+  type QueueOptions,
+} from './admission-queue.js';
+import { AttemptContextImpl, AttemptLease } from './attempt.js';
+import { AttemptAbort } from './attempt-abort.js';
 import type { EventStream, TokenUsage } from './capabilities.js';
-import type { BreakerOptions, BreakerTicket } from './circuit-breaker.js';
+import { type BreakerOptions, type BreakerTicket, reportTicket } from './circuit-breaker.js';
 import { type Clock, systemClock } from './clock.js';
 import {
   type EndpointConfig,
@@ -21,6 +29,7 @@ import {
   type Lane,
   type LaneInfo,
   type LaneStrategy,
+  secretsEpoch,
 } from './endpoints.js';
 import {
   AbortError,
@@ -32,7 +41,6 @@ import {
   RateLimitError,
   ResponseFormatError,
   StreamError,
-  TimeoutError,
 } from './errors/index.js';
 import {
   errorFromResponse,
@@ -41,15 +49,21 @@ import {
   type ProtocolAdapter,
   prepareRequest,
 } from './http-exchange.js';
-import { createRedactor, redactError } from './redact.js';
+import { createRedactor, type Redactor, redactError } from './redact.js';
 import { type Priority, type RequestOptions, validateRequestOptions } from './request-options.js';
 import { parseRateLimitHeaders } from './retry-hints.js';
 import { type DelaySource, type RetryOptions, RetryPolicy } from './retry-policy.js';
-import { DIAGNOSTIC_CHANNELS, publish } from './tracking/diagnostics.js';
+import { StreamIterator, type StreamSession } from './stream-iterator.js';
+import { DIAGNOSTIC_CHANNELS, hasSubscribers, publish } from './tracking/diagnostics.js';
 import { generateRequestId } from './tracking/request-id.js';
 import type { RequestRecord, TrackerStats } from './tracking/request-tracker.js';
 import { RequestTracker } from './tracking/request-tracker.js';
-import { type HttpResponse, UndiciTransport } from './transport/undici-transport.js';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  sendAttempt,
+  UndiciTransport,
+} from './transport/undici-transport.js';
 
 /** Time limits of the pipeline. */
 export interface TimeoutOptions {
@@ -164,6 +178,14 @@ interface RequestState {
   deadline: number | undefined;
   cleanup: () => void;
   callerSignal: AbortSignal | undefined;
+  /** What every admission of this request asks the queue for. */
+  acquire: AcquireOptions;
+}
+
+/** A lane picked for an attempt, with its slot when one was free at once. */
+interface Admission {
+  lane: Lane;
+  permit: Permit | undefined;
 }
 
 interface Lease {
@@ -186,6 +208,8 @@ export class Backend {
   readonly #firstByteMs: number | undefined;
   readonly #idleMs: number;
   #closed = false;
+  #cachedRedactor: Redactor | undefined = undefined;
+  #redactorEpoch = -1;
 
   constructor(options: BackendOptions) {
     if (typeof options !== 'object' || options === null)
@@ -235,26 +259,35 @@ export class Backend {
 
   /** Runs a request/response operation through the whole pipeline. */
   call<T>(spec: CallSpec<T>, options?: RequestOptions): Promise<T> {
+    let state: RequestState;
     try {
       validateRequestOptions(options);
       this.#assertOpen();
+      state = this.#beginRequest(spec.operation, options, false);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#runCall(spec, options);
+    // The first admission is synchronous: a request the lane refuses at once (a full queue shedding a
+    // burst, an open breaker) fails here without an async frame, a promise chain or a microtask turn.
+    let first: Admission;
+    try {
+      first = this.#admit(state, undefined);
+    } catch (error) {
+      const failure = this.#fail(state, error);
+      state.cleanup();
+      return Promise.reject(failure);
+    }
+    return this.#runCall(spec, options, state, first);
   }
 
-  async #runCall<T>(spec: CallSpec<T>, options: RequestOptions | undefined): Promise<T> {
-    const state = this.#beginRequest(spec.operation, options, false);
+  async #runCall<T>(
+    spec: CallSpec<T>,
+    options: RequestOptions | undefined,
+    state: RequestState,
+    first: Admission,
+  ): Promise<T> {
     try {
-      const { value, lease, cost } = await this.#attemptLoop(state, spec, options, async (ctx) => {
-        const response = await this.#exchange(spec, ctx, options, state);
-        try {
-          return await spec.parse(response, ctx);
-        } finally {
-          if (!response.body.consumed) response.body.cancel();
-        }
-      });
+      const { value, lease, cost } = await this.#attemptLoop(state, spec, options, spec, first);
       lease.release();
       this.#retry.recordSuccess(cost);
       this.#tracker.finish(state.record, {
@@ -278,7 +311,8 @@ export class Backend {
     validateRequestOptions(options);
     this.#assertOpen();
     const requestId = options?.requestId ?? generateRequestId();
-    const run = (): AsyncGenerator<E> => this.#runStream(spec, { ...options, requestId });
+    const run = (): AsyncGenerator<E> =>
+      new StreamIterator(this.#streamSession(spec, { ...options, requestId }));
     let started = false;
     return {
       requestId,
@@ -290,76 +324,65 @@ export class Backend {
     };
   }
 
-  async *#runStream<F, E>(spec: StreamSpec<F, E>, options: RequestOptions): AsyncGenerator<E> {
-    const state = this.#beginRequest(spec.operation, options, true);
-    const isContent = spec.isContent ?? (() => true);
-    let usage: TokenUsage | undefined;
+  /** The backend's side of one stream: opening it, and every way it can end (see stream-iterator.ts). */
+  #streamSession<F, E>(spec: StreamSpec<F, E>, options: RequestOptions): StreamSession<F, E> {
+    let state: RequestState | undefined;
     let lease: Lease | undefined;
     let open: OpenStream<F, E> | undefined;
-    let finished = false;
-    try {
-      const result = await this.#attemptLoop(state, spec, options, async (ctx) => {
-        const response = await this.#exchange(spec, ctx, options, state);
-        return openStream(spec, response, ctx, isContent);
-      });
-      lease = result.lease;
-      open = result.value;
-      this.#retry.recordSuccess(result.cost);
-      const requireTerminal = spec.requireTerminal ?? open.mapper.isTerminal !== undefined;
-      for (const event of open.buffered) {
-        usage = spec.usage?.(event) ?? usage;
-        yield event;
-      }
-      open.buffered.length = 0;
-      let terminal = open.terminal;
-      if (!open.ended) {
-        for (;;) {
-          const next = await open.frames.next();
-          if (next.done) break;
-          const frame = next.value;
-          const out = open.mapper.map(frame);
-          if (out !== undefined) {
-            for (const event of asArray(out)) {
-              usage = spec.usage?.(event) ?? usage;
-              yield event;
-            }
-          }
-          if (open.mapper.isTerminal?.(frame)) {
-            terminal = true;
-            break;
-          }
-        }
-      }
-      if (requireTerminal && !terminal) {
-        throw new StreamError('stream ended before its terminator (truncated)');
-      }
-      for (const event of open.mapper.flush?.() ?? []) {
-        usage = spec.usage?.(event) ?? usage;
-        yield event;
-      }
-      finished = true;
-      this.#tracker.finish(state.record, {
-        outcome: 'success',
-        usage,
-        providerRequestId: state.record.providerRequestId,
-      });
-    } catch (error) {
+    let closed = false;
+    const session: StreamSession<F, E> = {
+      open: async () => {
+        const begun = this.#beginRequest(spec.operation, options, true);
+        state = begun;
+        const isContent = spec.isContent ?? always;
+        const result = await this.#attemptLoop(begun, spec, options, async (ctx, abort) => {
+          const response = await this.#send(spec, ctx, abort, options);
+          if (this.#observe(response, ctx, begun)) throw await this.#errorOf(response);
+          return openStream(spec, response, ctx, isContent);
+        });
+        lease = result.lease;
+        open = result.value;
+        this.#retry.recordSuccess(result.cost);
+        return {
+          frames: open.frames,
+          mapper: open.mapper,
+          buffered: open.buffered,
+          ended: open.ended,
+          terminal: open.terminal,
+          requireTerminal: spec.requireTerminal ?? open.mapper.isTerminal !== undefined,
+        };
+      },
       // After the commit point nothing is retried: output already reached the caller.
-      const committed = lease !== undefined;
-      finished = true;
-      throw this.#fail(state, committed ? toStreamError(error, state) : error, usage);
-    } finally {
-      if (!finished) {
-        // The consumer left the loop early: not an error, but the request did not run to its end.
+      fail: (error, usage) => {
+        if (state === undefined) return error;
+        return this.#fail(state, lease !== undefined ? toStreamError(error, state) : error, usage);
+      },
+      succeed: (usage) => {
+        const record = (state as RequestState).record;
+        this.#tracker.finish(record, {
+          outcome: 'success',
+          usage,
+          providerRequestId: record.providerRequestId,
+        });
+      },
+      // The consumer left the loop early: not an error, but the request did not run to its end.
+      abandon: (usage) => {
+        if (state === undefined) return;
         this.#tracker.finish(state.record, { outcome: 'aborted', usage, errorCode: 'consumer_return' });
-      }
-      if (open) {
-        void open.frames.return?.(undefined)?.catch(() => {});
-        open.response.body.cancel();
-      }
-      lease?.release();
-      state.cleanup();
-    }
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        if (open) {
+          void open.frames.return?.(undefined)?.catch(() => {});
+          open.response.body.cancel();
+        }
+        lease?.release();
+        state?.cleanup();
+      },
+    };
+    if (spec.usage !== undefined) session.usage = spec.usage;
+    return session;
   }
 
   /**
@@ -376,7 +399,13 @@ export class Backend {
     this.#assertOpen();
     const state = this.#beginRequest(operation, options, false);
     try {
-      const { value, lease, cost } = await this.#attemptLoop(state, { retry: options?.retry }, options, send);
+      // The wrapper keeps the core's internal abort handle (second argument) away from user code.
+      const { value, lease, cost } = await this.#attemptLoop(
+        state,
+        { retry: options?.retry },
+        options,
+        (ctx) => send(ctx),
+      );
       lease.release();
       this.#retry.recordSuccess(cost);
       this.#tracker.finish(state.record, { outcome: 'success' });
@@ -393,8 +422,17 @@ export class Backend {
     const record = this.#tracker.begin({ id: options?.requestId, operation, priority, streamed });
     const callerSignal = options?.signal;
     const deadline = options?.deadlineMs === undefined ? undefined : this.clock.now() + options.deadlineMs;
+    const enqueuedAt = record.enqueuedAt;
     if (callerSignal === undefined && deadline === undefined) {
-      return { record, controller: undefined, signal: undefined, deadline, cleanup: noop, callerSignal };
+      return {
+        record,
+        controller: undefined,
+        signal: undefined,
+        deadline,
+        cleanup: noop,
+        callerSignal,
+        acquire: { priority, signal: undefined, deadline, enqueuedAt },
+      };
     }
     const controller = new AbortController();
     const unlink = linkAbort(callerSignal, controller);
@@ -416,6 +454,7 @@ export class Backend {
       signal: controller.signal,
       deadline,
       callerSignal,
+      acquire: { priority, signal: controller.signal, deadline, enqueuedAt },
       cleanup: () => {
         unlink();
         if (timer !== undefined) this.clock.clearTimeout(timer);
@@ -431,11 +470,12 @@ export class Backend {
     state: RequestState,
     spec: { retry?: boolean; operation?: string },
     options: RequestOptions | undefined,
-    send: (context: AttemptContext) => Promise<T>,
+    /** The attempt: a function, or for a call its spec, run inline (one async frame less per request). */
+    send: ((context: AttemptContext, abort: AttemptAbort) => Promise<T>) | CallSpec<T>,
+    first?: Admission,
   ): Promise<{ value: T; lease: Lease; cost: number }> {
     const { record } = state;
-    const priority: Priority = options?.priority ?? 'normal';
-    const enqueuedAt = record.enqueuedAt;
+    let admission = first;
     let attempt = 0;
     let avoid: Lane | undefined;
     let delayBeforeMs = 0;
@@ -444,28 +484,24 @@ export class Backend {
     let previousDelay: number | undefined;
     let laneSkips = 0;
     for (;;) {
-      throwIfAborted(state);
-      const lane = this.#pool.select(avoid);
-      this.#failFastIfCoolingDown(lane);
-      const permit = await lane.queue
-        .acquire({ priority, signal: state.signal, deadline: state.deadline, enqueuedAt })
-        .catch((error: unknown) => {
-          if (error instanceof QueueFullError) {
-            publish(DIAGNOSTIC_CHANNELS.queueReject, () => ({
-              provider: this.provider,
-              lane: lane.id,
-              requestId: record.id,
-              size: lane.queue.size,
-              pending: lane.queue.pending,
-            }));
-          }
+      admission ??= this.#admit(state, avoid);
+      const { lane } = admission;
+      let permit = admission.permit;
+      admission = undefined;
+      if (permit === undefined) {
+        try {
+          permit = await lane.queue.acquire(state.acquire);
+        } catch (error) {
+          if (error instanceof QueueFullError) this.#publishShed(lane, state);
           throw error;
-        });
+        }
+      }
+      const held: Permit = permit;
       let ticket: BreakerTicket;
       try {
         ticket = lane.breaker.acquire();
       } catch (error) {
-        permit.release();
+        held.release();
         // The breaker opened while we waited: try another lane if one can take us, without using an attempt.
         if (error instanceof CircuitOpenError && laneSkips < this.#pool.lanes().length) {
           laneSkips++;
@@ -476,43 +512,27 @@ export class Backend {
       }
       attempt++;
       const attemptRecord = this.#tracker.beginAttempt(record, { lane: lane.id, delayBeforeMs, delaySource });
-      const attemptController = new AbortController();
-      const unlink = linkAbort(state.signal, attemptController);
-      const timeoutMs = options?.timeoutMs ?? this.#attemptMs;
-      let attemptTimer: ReturnType<Clock['setTimeout']> | undefined = this.clock.setTimeout(
-        () =>
-          attemptController.abort(
-            new TimeoutError(`attempt timed out after ${timeoutMs} ms`, { kind: 'attempt' }),
-          ),
-        timeoutMs,
-      );
-      const context: AttemptContext = {
-        requestId: record.id,
-        operation: record.operation,
-        attempt,
-        lane,
-        signal: attemptController.signal,
-        providerRequestId: undefined,
-        status: undefined,
-      };
-      let released = false;
-      const lease: Lease = {
-        lane,
-        release: () => {
-          if (released) return;
-          released = true;
-          if (attemptTimer !== undefined) this.clock.clearTimeout(attemptTimer);
-          attemptTimer = undefined;
-          unlink();
-          permit.release();
-        },
-      };
+      const abort = new AttemptAbort();
+      abort.link(state.signal);
+      const lease = new AttemptLease(lane, held, abort, this.clock);
+      lease.arm(options?.timeoutMs ?? this.#attemptMs);
+      const context = new AttemptContextImpl(record.id, record.operation, attempt, lane, abort);
       try {
-        const value = await send(context);
+        let value: T;
+        if (typeof send === 'function') value = await send(context, abort);
+        else {
+          // One attempt of a call: send, check the status, parse; the body never keeps its socket.
+          const response = await this.#send(send, context, abort, options);
+          if (this.#observe(response, context, state)) throw await this.#errorOf(response);
+          try {
+            value = await send.parse(response, context);
+          } finally {
+            if (!response.body.consumed) response.body.cancel();
+          }
+        }
         // Past the commit point: the attempt timeout no longer applies (a stream may run long).
-        if (attemptTimer !== undefined) this.clock.clearTimeout(attemptTimer);
-        attemptTimer = undefined;
-        ticket.success();
+        lease.disarm();
+        reportTicket(ticket, 'success');
         this.#tracker.endAttempt(record, attemptRecord, {
           status: context.status,
           providerRequestId: context.providerRequestId,
@@ -520,7 +540,7 @@ export class Backend {
         return { value, lease, cost: lastCost };
       } catch (thrown) {
         lease.release();
-        const error = this.#normalize(thrown, state, context);
+        const error = this.#normalize(thrown, state, abort);
         settleTicket(ticket, error);
         this.#tracker.endAttempt(record, attemptRecord, {
           status: error.status,
@@ -552,7 +572,7 @@ export class Backend {
           else throwIfAborted(state);
         } catch (reason) {
           this.#retry.refund(decision.cost);
-          throw this.#normalize(reason, state, context);
+          throw this.#normalize(reason, state, abort);
         }
         delayBeforeMs = decision.delayMs;
         delaySource = decision.source;
@@ -563,6 +583,35 @@ export class Backend {
         laneSkips = 0;
       }
     }
+  }
+
+  /**
+   * Picks the lane for the next attempt and takes a slot there if one is free now. Throws at once what the
+   * lane refuses with (open breakers, a cooldown beyond the cap, a full queue, an abort, a passed deadline);
+   * `permit` is undefined when the request has to wait in the queue.
+   */
+  #admit(state: RequestState, avoid: Lane | undefined): Admission {
+    throwIfAborted(state);
+    const lane = this.#pool.select(avoid);
+    this.#failFastIfCoolingDown(lane);
+    try {
+      return { lane, permit: admitNow(lane.queue, state.acquire) };
+    } catch (error) {
+      if (error instanceof QueueFullError) this.#publishShed(lane, state);
+      throw error;
+    }
+  }
+
+  #publishShed(lane: Lane, state: RequestState): void {
+    // Checked first: a burst sheds thousands, and building the message factory costs a closure each.
+    if (!hasSubscribers(DIAGNOSTIC_CHANNELS.queueReject)) return;
+    publish(DIAGNOSTIC_CHANNELS.queueReject, () => ({
+      provider: this.provider,
+      lane: lane.id,
+      requestId: state.record.id,
+      size: lane.queue.size,
+      pending: lane.queue.pending,
+    }));
   }
 
   #failFastIfCoolingDown(lane: Lane): void {
@@ -578,34 +627,41 @@ export class Backend {
     }
   }
 
-  async #exchange(
-    spec: HttpSpec & { operation: string },
+  /** Prepares and sends the attempt's request; resolves when the response headers arrive. */
+  #send(
+    spec: HttpSpec,
     context: AttemptContext,
+    abort: AttemptAbort,
     options: RequestOptions | undefined,
-    state: RequestState,
   ): Promise<HttpResponse> {
-    const { send } = await prepareRequest(
-      spec,
-      context.lane,
-      this.#adapter,
-      options?.headers,
-      context.requestId,
-    );
-    const response = await this.#transport.request({
-      ...send,
-      signal: context.signal,
-      firstByteTimeoutMs: this.#firstByteMs,
-      idleTimeoutMs: this.#idleMs,
-    });
+    let prepared: ReturnType<typeof prepareRequest>;
+    try {
+      prepared = prepareRequest(spec, context.lane, this.#adapter, options?.headers, context.requestId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (prepared instanceof Promise) return prepared.then(({ send }) => this.#dispatch(send, abort));
+    return this.#dispatch(prepared.send, abort);
+  }
+
+  #dispatch(send: HttpRequest, abort: AttemptAbort): Promise<HttpResponse> {
+    send.firstByteTimeoutMs = this.#firstByteMs;
+    send.idleTimeoutMs = this.#idleMs;
+    return sendAttempt(this.#transport, send, abort);
+  }
+
+  /** Notes what the response headers say (first byte, status, ids, rate limits); true for an error status. */
+  #observe(response: HttpResponse, context: AttemptContext, state: RequestState): boolean {
     this.#tracker.markFirstByte(state.record);
     context.status = response.status;
     context.providerRequestId = firstHeader(response.headers, this.#adapter.requestIdHeaders);
     this.#observeRateLimits(context.lane as Lane, response.headers);
     if (context.providerRequestId !== undefined) state.record.providerRequestId = context.providerRequestId;
-    if (response.status >= 400) {
-      throw await errorFromResponse(response, this.#adapter, this.provider, this.clock.now());
-    }
-    return response;
+    return response.status >= 400;
+  }
+
+  #errorOf(response: HttpResponse): Promise<AccelerateError> {
+    return errorFromResponse(response, this.#adapter, this.provider, this.clock.now());
   }
 
   /** Keeps the service's own view of the endpoint's limits, when it sends one. Cheap when it does not. */
@@ -623,13 +679,12 @@ export class Backend {
   }
 
   /** Any thrown value as a taxonomy error, with the caller's abort told apart from our own timeouts. */
-  #normalize(thrown: unknown, state: RequestState, context?: AttemptContext): AccelerateError {
+  #normalize(thrown: unknown, state: RequestState, abort?: AttemptAbort): AccelerateError {
     if (AccelerateError.isInstance(thrown)) return thrown;
     if (state.callerSignal?.aborted)
       return new AbortError('request aborted by the caller', { cause: thrown });
     if (state.signal?.aborted && AccelerateError.isInstance(state.signal.reason)) return state.signal.reason;
-    if (context?.signal.aborted && AccelerateError.isInstance(context.signal.reason))
-      return context.signal.reason;
+    if (abort?.aborted && AccelerateError.isInstance(abort.reason)) return abort.reason;
     return new ResponseFormatError(`failed to process the ${this.provider} response: ${describe(thrown)}`, {
       cause: thrown,
     });
@@ -641,7 +696,8 @@ export class Backend {
     error.requestId = state.record.id;
     error.attempts = Math.max(error.attempts, state.record.attempts.length);
     error.providerRequestId ??= state.record.providerRequestId;
-    redactError(error, createRedactor(this.#pool.secretValues()));
+    // Errors the queue wrote from counts alone need no redaction (reading `stack` costs a microsecond).
+    if (!isOwnRejection(error)) redactError(error, this.#redactor());
     this.#tracker.finish(state.record, {
       outcome: error instanceof AbortError ? 'aborted' : 'error',
       errorCode: error.code,
@@ -649,6 +705,15 @@ export class Backend {
       providerRequestId: error.providerRequestId,
     });
     return error;
+  }
+
+  /** The redactor of the endpoints' secrets, rebuilt only when some lane's secrets changed. */
+  #redactor(): Redactor {
+    if (this.#redactorEpoch !== secretsEpoch || this.#cachedRedactor === undefined) {
+      this.#cachedRedactor = createRedactor(this.#pool.secretValues());
+      this.#redactorEpoch = secretsEpoch;
+    }
+    return this.#cachedRedactor;
   }
 
   #assertOpen(): void {
@@ -817,15 +882,15 @@ function toStreamError(thrown: unknown, state: RequestState): unknown {
 
 /** Which health signal an outcome gives the breaker: 429/quota/aborts say nothing; caller errors are healthy. */
 function settleTicket(ticket: BreakerTicket, error: AccelerateError): void {
-  if (error.breakerFailure) ticket.failure();
+  if (error.breakerFailure) reportTicket(ticket, 'failure');
   else if (
     error instanceof RateLimitError ||
     error instanceof AbortError ||
     error instanceof DeadlineExceededError ||
     error.code === 'quota_exceeded'
   ) {
-    ticket.ignore();
-  } else ticket.success();
+    reportTicket(ticket, 'ignore');
+  } else reportTicket(ticket, 'success');
 }
 
 function throwIfAborted(state: RequestState): void {
@@ -852,3 +917,7 @@ function describe(value: unknown): string {
 }
 
 function noop(): void {}
+
+function always(): boolean {
+  return true;
+}

@@ -118,6 +118,68 @@ export interface BreakerSnapshot {
 type Outcome = 'success' | 'failure' | 'ignore';
 type Listener = (event: BreakerStateChange) => void;
 
+// Bound to private methods in the static blocks of the classes below.
+let reportOwn: (ticket: Ticket, outcome: Outcome) => void;
+let settleTicket: (breaker: CircuitBreaker, generation: number, probeId: number, outcome: Outcome) => void;
+
+/**
+ * A {@link BreakerTicket}: one object per call instead of an object and four closures (the pipeline takes one
+ * ticket per request). Its methods are bound functions made on first read, so `const { success } = ticket`
+ * and passing `ticket.failure` as a callback work as before; the pipeline reports through
+ * {@link reportTicket} and never makes them.
+ */
+class Ticket implements BreakerTicket {
+  readonly #breaker: CircuitBreaker;
+  readonly #generation: number;
+  readonly #probeId: number;
+  #done = false;
+  #bound: { success: () => void; failure: () => void; ignore: () => void } | undefined = undefined;
+
+  constructor(breaker: CircuitBreaker, generation: number, probeId: number) {
+    this.#breaker = breaker;
+    this.#generation = generation;
+    this.#probeId = probeId;
+  }
+
+  get success(): () => void {
+    return this.#methods().success;
+  }
+
+  get failure(): () => void {
+    return this.#methods().failure;
+  }
+
+  get ignore(): () => void {
+    return this.#methods().ignore;
+  }
+
+  static {
+    reportOwn = (ticket, outcome) => ticket.#report(outcome);
+  }
+
+  /** Reports the outcome; the first report counts, later ones do nothing. */
+  #report(outcome: Outcome): void {
+    if (this.#done) return;
+    this.#done = true;
+    settleTicket(this.#breaker, this.#generation, this.#probeId, outcome);
+  }
+
+  #methods(): { success: () => void; failure: () => void; ignore: () => void } {
+    this.#bound ??= {
+      success: () => this.#report('success'),
+      failure: () => this.#report('failure'),
+      ignore: () => this.#report('ignore'),
+    };
+    return this.#bound;
+  }
+}
+
+/** Reports a ticket's outcome without making its bound methods (the pipeline's path). @internal */
+export function reportTicket(ticket: BreakerTicket, outcome: Outcome): void {
+  if (ticket instanceof Ticket) reportOwn(ticket, outcome);
+  else ticket[outcome]();
+}
+
 function requireCount(name: string, value: unknown, allowInfinity = false): number {
   const ok =
     typeof value === 'number' &&
@@ -312,17 +374,11 @@ export class CircuitBreaker {
   }
 
   #issue(generation: number, probeId: number): BreakerTicket {
-    let done = false;
-    const settle = (outcome: Outcome) => {
-      if (done) return;
-      done = true;
-      this.#settle(generation, probeId, outcome);
-    };
-    return {
-      success: () => settle('success'),
-      failure: () => settle('failure'),
-      ignore: () => settle('ignore'),
-    };
+    return new Ticket(this, generation, probeId);
+  }
+
+  static {
+    settleTicket = (breaker, generation, probeId, outcome) => breaker.#settle(generation, probeId, outcome);
   }
 
   #settle(generation: number, probeId: number, outcome: Outcome): void {

@@ -11,6 +11,12 @@ import { Secret } from './redact.js';
 import type { RateLimitInfo } from './retry-hints.js';
 import { DIAGNOSTIC_CHANNELS, publish } from './tracking/diagnostics.js';
 
+/**
+ * Bumped whenever any lane's secrets may have changed (a lane made, updated or removed), so a redactor built
+ * from the secrets can be kept until then instead of being rebuilt for every error. @internal
+ */
+export let secretsEpoch = 0;
+
 /** How the lane for an attempt is chosen. */
 export type LaneStrategy = 'least-loaded' | 'round-robin' | 'failover';
 
@@ -69,6 +75,7 @@ export class Lane implements LaneInfo {
     this.#headers = { ...config.headers };
     this.#apiKey =
       config.apiKey === undefined || config.apiKey === '' ? undefined : new Secret(config.apiKey);
+    secretsEpoch++;
     this.#secrets = new Map();
     for (const [name, value] of Object.entries(config.secrets ?? {})) {
       if (value !== undefined && value !== '') this.#secrets.set(name, new Secret(value));
@@ -133,6 +140,7 @@ export class Lane implements LaneInfo {
     if (patch.weight !== undefined) this.#weight = validateWeight(patch.weight);
     if (patch.headers !== undefined) this.#headers = { ...patch.headers };
     if (patch.apiKey !== undefined) this.#apiKey = patch.apiKey === '' ? undefined : new Secret(patch.apiKey);
+    secretsEpoch++;
     for (const [name, value] of Object.entries(patch.secrets ?? {})) {
       if (value === undefined || value === '') this.#secrets.delete(name);
       else this.#secrets.set(name, new Secret(value));
@@ -143,6 +151,7 @@ export class Lane implements LaneInfo {
   /** @internal */
   markRemoved(): void {
     this.#removed = true;
+    secretsEpoch++;
   }
 
   /** A secret-free description. */

@@ -189,3 +189,10 @@ export {
   UndiciTransport,
   type UndiciTransportOptions,
 } from './transport/undici-transport.js';
+export {
+  createInputChecks,
+  type InputChecks,
+  isPlainObject,
+  type NumberLimits,
+} from './validate-input.js';
+export { validateChatRequest, validateEmbedRequest } from './validate-request.js';

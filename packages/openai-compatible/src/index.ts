@@ -2,6 +2,8 @@
  * @ipfs-accelerate/openai-compatible: the OpenAI-compatible wire mapping (chat, streaming chunks,
  * embeddings, models, errors), written once and shared by the OpenAI, Groq, OPEA, OVMS and TGI clients.
  */
+
+export { validateChatRequest, validateEmbedRequest } from '@ipfs-accelerate/core';
 export { convertOpenAIUsage } from './convert-openai-usage.js';
 export { convertToOpenAIMessages } from './convert-to-openai-messages.js';
 export { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
@@ -56,4 +58,3 @@ export {
   readOpenAIErrorFields,
 } from './openai-error.js';
 export { parseOpenAIModelsResponse } from './openai-models.js';
-export { validateChatRequest, validateEmbedRequest } from './validate-request.js';

@@ -3,6 +3,7 @@
  * Backend. Written once; the OpenAI, Groq, OPEA, OVMS (`/v3`) and TGI (`/v1`) clients configure it.
  */
 import {
+  type AttemptContext,
   type Backend,
   type ChatCapability,
   type ChatRequest,
@@ -13,10 +14,14 @@ import {
   type EmbedRequest,
   type EmbedResult,
   type EventStream,
+  type HttpResponse,
   type ModelCatalogCapability,
   type ModelInfo,
   type RequestOptions,
   type SseEvent,
+  type TokenUsage,
+  validateChatRequest,
+  validateEmbedRequest,
 } from '@ipfs-accelerate/core';
 import { buildOpenAIChatBody } from './openai-chat-request.js';
 import { parseOpenAIChatResponse } from './openai-chat-response.js';
@@ -34,7 +39,6 @@ import {
   parseOpenAIEmbeddingsResponse,
 } from './openai-embeddings.js';
 import { parseOpenAIModelsResponse } from './openai-models.js';
-import { validateChatRequest, validateEmbedRequest } from './validate-request.js';
 
 /** Paths of the operations, appended to each endpoint's base URL. */
 export interface OpenAICompatiblePaths {
@@ -84,6 +88,10 @@ export const DEFAULT_OPENAI_COMPATIBLE_PATHS: Readonly<Required<OpenAICompatible
   models: '/models',
 });
 
+function usageOf(result: { usage?: TokenUsage }): TokenUsage | undefined {
+  return result.usage;
+}
+
 function withDefaultModel<R extends { model: string }>(request: R, model: string | undefined): R {
   if (model === undefined || !isJsonObject(request)) return request;
   return request.model === undefined || request.model === '' ? { ...request, model } : request;
@@ -117,30 +125,34 @@ export function createOpenAICompatibleOperations(
     });
   };
 
+  // Made once per client, not per call: a request then allocates only its own body and spec.
+  const parseChat = async (response: HttpResponse, ctx: AttemptContext): Promise<ChatResult> => {
+    const parsed = parseOpenAIChatResponse(await response.body.json(), { provider, hooks });
+    ctx.providerRequestId ??= parsed.providerRequestId;
+    const result: ChatResult = {
+      text: parsed.text,
+      toolCalls: parsed.toolCalls,
+      finishReason: parsed.finishReason,
+      requestId: ctx.requestId,
+    };
+    if (parsed.usage) result.usage = parsed.usage;
+    if (parsed.model !== undefined) result.model = parsed.model;
+    if (ctx.providerRequestId !== undefined) result.providerRequestId = ctx.providerRequestId;
+    return result;
+  };
+
   return {
-    async chat(request: ChatRequest, options?: RequestOptions): Promise<ChatResult> {
-      const json = chatBody(request, false);
+    // Not `async`: the backend's promise is returned as is (an async wrapper would add a promise and
+    // three microtask turns per call); input errors still arrive as a rejection.
+    chat(request: ChatRequest, options?: RequestOptions): Promise<ChatResult> {
+      let json: JsonObject;
+      try {
+        json = chatBody(request, false);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       return backend.call<ChatResult>(
-        {
-          operation: 'chat',
-          path: paths.chat,
-          json,
-          parse: async (response, ctx) => {
-            const parsed = parseOpenAIChatResponse(await response.body.json(), { provider, hooks });
-            ctx.providerRequestId ??= parsed.providerRequestId;
-            const result: ChatResult = {
-              text: parsed.text,
-              toolCalls: parsed.toolCalls,
-              finishReason: parsed.finishReason,
-              requestId: ctx.requestId,
-            };
-            if (parsed.usage) result.usage = parsed.usage;
-            if (parsed.model !== undefined) result.model = parsed.model;
-            if (ctx.providerRequestId !== undefined) result.providerRequestId = ctx.providerRequestId;
-            return result;
-          },
-          usage: (result) => result.usage,
-        },
+        { operation: 'chat', path: paths.chat, json, parse: parseChat, usage: usageOf },
         options,
       );
     },

@@ -19,6 +19,17 @@ export type TextChunk = Uint8Array | string;
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 const BOM = 0xfeff;
 
+/** What {@link takeParsed} returns when no item is ready. @internal */
+export const NOT_READY: unique symbol = Symbol('not ready');
+
+/**
+ * The next item of an iterator made by {@link iterateParsedText} when one is already parsed, taken
+ * synchronously; {@link NOT_READY} otherwise (a pull is needed, or `iterator` is some other iterator).
+ * A chunk of a token stream holds hundreds of events: the pipeline takes them without a promise each.
+ * @internal
+ */
+export let takeParsed: <T>(iterator: AsyncIterator<T>) => T | typeof NOT_READY;
+
 /**
  * An `AsyncGenerator` written by hand rather than with `async function*`: a buffered item costs one
  * resolved promise and no generator resumption, and `return()` works even before the first `next()`.
@@ -40,6 +51,15 @@ class ParsedTextIterator<T> implements AsyncGenerator<T, undefined, unknown> {
   constructor(source: AsyncIterable<TextChunk>, parser: IncrementalTextParser<T>) {
     this.#source = source[Symbol.asyncIterator]();
     this.#parser = parser;
+  }
+
+  static {
+    takeParsed = <T>(iterator: AsyncIterator<T>): T | typeof NOT_READY => {
+      if (!(iterator instanceof ParsedTextIterator)) return NOT_READY;
+      // Exactly the case in which next() would answer with a resolved promise of the next item.
+      const self = iterator as ParsedTextIterator<T>;
+      return self.#head < self.#items.length ? (self.#take().value as T) : NOT_READY;
+    };
   }
 
   next(): Promise<IteratorResult<T, undefined>> {

@@ -8,7 +8,8 @@
 import { type Clock, systemClock } from '../clock.js';
 import { InvalidRequestError } from '../errors/index.js';
 import { PRIORITIES, type Priority } from '../request-options.js';
-import { DIAGNOSTIC_CHANNELS, publish } from './diagnostics.js';
+import { DIAGNOSTIC_CHANNELS, hasSubscribers, publish } from './diagnostics.js';
+import { InFlightList, LiveRecord } from './in-flight-list.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
 import { generateRequestId } from './request-id.js';
 
@@ -319,7 +320,7 @@ export class RequestTracker {
   readonly recentCapacity: number;
 
   readonly #clock: Clock;
-  readonly #inFlight = new Set<RequestRecord>();
+  readonly #inFlight = new InFlightList();
   readonly #total = new Aggregate();
   readonly #lanes = new Map<string, Aggregate>();
   // Ring of finished records: #head is the next slot to write; no shifting, no growth past capacity.
@@ -367,20 +368,21 @@ export class RequestTracker {
     if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
       throw new InvalidRequestError(`id must be a non-empty string; got ${JSON.stringify(id)}`);
     }
-    const record: RequestRecord = {
-      id: id ?? generateRequestId(),
-      provider: this.provider,
+    const record = new LiveRecord(
+      id ?? generateRequestId(),
+      this.provider,
       operation,
       priority,
-      enqueuedAt: this.#clock.now(),
-      attempts: [],
+      this.#clock.now(),
       streamed,
-    };
+    ) as RequestRecord;
     if (lane !== undefined) record.lane = lane;
     if (!this.enabled) return record;
     this.#inFlight.add(record);
     if (lane !== undefined) this.#lane(lane).inFlight++;
-    publish(DIAGNOSTIC_CHANNELS.requestStart, { record });
+    // The message object is made only when someone listens (most runs: nobody).
+    if (hasSubscribers(DIAGNOSTIC_CHANNELS.requestStart))
+      publish(DIAGNOSTIC_CHANNELS.requestStart, { record });
     return record;
   }
 
@@ -423,7 +425,9 @@ export class RequestTracker {
       attempt.providerRequestId = input.providerRequestId;
       record.providerRequestId = input.providerRequestId;
     }
-    if (this.#inFlight.has(record)) publish(DIAGNOSTIC_CHANNELS.requestAttempt, { record, attempt });
+    if (this.#inFlight.has(record) && hasSubscribers(DIAGNOSTIC_CHANNELS.requestAttempt)) {
+      publish(DIAGNOSTIC_CHANNELS.requestAttempt, { record, attempt });
+    }
   }
 
   /** Notes the arrival of the first byte (or first content event); later marks are ignored. */
@@ -455,7 +459,9 @@ export class RequestTracker {
       if (attempt.endedAt !== undefined) continue;
       attempt.endedAt = now;
       if (errorCode !== undefined && outcome !== 'success') attempt.errorCode ??= errorCode;
-      if (tracked) publish(DIAGNOSTIC_CHANNELS.requestAttempt, { record, attempt });
+      if (tracked && hasSubscribers(DIAGNOSTIC_CHANNELS.requestAttempt)) {
+        publish(DIAGNOSTIC_CHANNELS.requestAttempt, { record, attempt });
+      }
     }
     record.endedAt = now;
     record.outcome = outcome;
@@ -475,7 +481,7 @@ export class RequestTracker {
       this.#head = (this.#head + 1) % this.recentCapacity;
       if (this.#size < this.recentCapacity) this.#size++;
     }
-    publish(DIAGNOSTIC_CHANNELS.requestEnd, { record });
+    if (hasSubscribers(DIAGNOSTIC_CHANNELS.requestEnd)) publish(DIAGNOSTIC_CHANNELS.requestEnd, { record });
     return true;
   }
 

@@ -120,7 +120,11 @@ export function mapTransportError(error: unknown): AccelerateError {
  * attempt timeout or deadline), otherwise an {@link AbortError} with the reason as `cause`.
  */
 export function abortErrorFromSignal(signal: AbortSignal): AccelerateError {
-  const reason: unknown = signal.reason;
+  return abortErrorFromReason(signal.reason);
+}
+
+/** {@link abortErrorFromSignal} for a bare abort reason. */
+export function abortErrorFromReason(reason: unknown): AccelerateError {
   if (AccelerateError.isInstance(reason)) return reason;
   return new AbortError('Request aborted', { cause: reason });
 }

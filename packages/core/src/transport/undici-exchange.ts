@@ -6,16 +6,19 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { AttemptAbort } from '../attempt-abort.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { type AccelerateError, ResponseTooLargeError, TimeoutError } from '../errors/index.js';
 import type { HttpResponse } from './http-types.js';
-import { abortErrorFromSignal, mapTransportError } from './map-transport-error.js';
+import { abortErrorFromReason, abortErrorFromSignal, mapTransportError } from './map-transport-error.js';
 import { type BodySource, StreamedResponseBody } from './response-body.js';
 
 /** The per-request limits an exchange enforces. @internal */
 export interface ExchangeLimits {
   clock: Clock;
   signal: AbortSignal | undefined;
+  /** The pipeline's attempt: watched like `signal`, without the cost of an AbortSignal listener. */
+  abort?: AttemptAbort | undefined;
   firstByteTimeoutMs: number | undefined;
   idleTimeoutMs: number | undefined;
   maxResponseBytes: number;
@@ -54,7 +57,8 @@ class UndiciExchange implements Dispatcher.DispatchHandler, BodySource {
   #error: AccelerateError | undefined;
   #finished = false;
   #firstByteTimer: TimerHandle | undefined;
-  #listening = false;
+  // Made only when a signal is given (it must be the same function to remove it).
+  #onAbort: (() => void) | undefined = undefined;
 
   constructor(
     limits: ExchangeLimits,
@@ -64,17 +68,25 @@ class UndiciExchange implements Dispatcher.DispatchHandler, BodySource {
     this.#limits = limits;
     this.#resolve = resolve;
     this.#reject = reject;
-    const { signal, firstByteTimeoutMs, clock } = limits;
+    const { signal, abort, firstByteTimeoutMs, clock } = limits;
+    if (abort !== undefined) {
+      if (abort.aborted) {
+        this.#failBeforeHeaders(abortErrorFromReason(abort.reason));
+        return;
+      }
+      abort.listen(this);
+    }
     if (signal !== undefined) {
       if (signal.aborted) {
         this.#failBeforeHeaders(abortErrorFromSignal(signal));
         return;
       }
-      signal.addEventListener('abort', this.#onAbort, { once: true });
-      this.#listening = true;
+      const onAbort = (): void => this.#abortWith(abortErrorFromSignal(signal));
+      this.#onAbort = onAbort;
+      signal.addEventListener('abort', onAbort, { once: true });
     }
     if (firstByteTimeoutMs !== undefined && firstByteTimeoutMs !== Number.POSITIVE_INFINITY) {
-      this.#firstByteTimer = clock.setTimeout(this.#onFirstByteTimeout, firstByteTimeoutMs);
+      this.#firstByteTimer = clock.setTimeout(() => this.#firstByteTimedOut(), firstByteTimeoutMs);
     }
   }
 
@@ -166,17 +178,21 @@ class UndiciExchange implements Dispatcher.DispatchHandler, BodySource {
     if (!this.#finished) this.#controller?.abort(error);
   }
 
-  readonly #onAbort = (): void => {
-    const error = abortErrorFromSignal(this.#limits.signal as AbortSignal);
+  /** The pipeline aborted the attempt (its timeout, the deadline, the caller): see AttemptAbort.listen. */
+  attemptAborted(reason: unknown): void {
+    this.#abortWith(abortErrorFromReason(reason));
+  }
+
+  #abortWith(error: AccelerateError): void {
     if (this.#body !== undefined) this.#body.fail(error);
     else this.#failBeforeHeaders(error);
-  };
+  }
 
-  readonly #onFirstByteTimeout = (): void => {
+  #firstByteTimedOut(): void {
     this.#firstByteTimer = undefined;
     const ms = this.#limits.firstByteTimeoutMs;
     this.#failBeforeHeaders(new TimeoutError(`No response headers within ${ms} ms`, { kind: 'first-byte' }));
-  };
+  }
 
   #clearFirstByteTimer(): void {
     if (this.#firstByteTimer !== undefined) {
@@ -188,9 +204,11 @@ class UndiciExchange implements Dispatcher.DispatchHandler, BodySource {
   // Everything held for the request's sake, let go once it settled.
   readonly #release = (): void => {
     this.#clearFirstByteTimer();
-    if (this.#listening) {
-      this.#listening = false;
-      this.#limits.signal?.removeEventListener('abort', this.#onAbort);
+    this.#limits.abort?.listen(undefined);
+    const onAbort = this.#onAbort;
+    if (onAbort !== undefined) {
+      this.#onAbort = undefined;
+      this.#limits.signal?.removeEventListener('abort', onAbort);
     }
   };
 }

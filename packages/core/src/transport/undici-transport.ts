@@ -4,6 +4,7 @@
  * is): a redirect to another origin would carry the credentials along, and providers do not redirect.
  */
 import { Agent, type Dispatcher } from 'undici';
+import type { AttemptAbort } from '../attempt-abort.js';
 import { type Clock, systemClock } from '../clock.js';
 import { ConnectionError, InvalidRequestError } from '../errors/index.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from './http-types.js';
@@ -42,6 +43,17 @@ export interface UndiciTransportOptions {
   /** Time source of the first-byte and idle timeouts. @default systemClock */
   clock?: Clock;
 }
+
+/**
+ * Sends a request on behalf of the pipeline, aborted through the attempt's {@link AttemptAbort} rather than
+ * an AbortSignal (see attempt-abort.ts for why). Bound to the class's private send in its static block.
+ * @internal
+ */
+export let sendAttempt: (
+  transport: UndiciTransport,
+  req: HttpRequest,
+  abort: AttemptAbort,
+) => Promise<HttpResponse>;
 
 /** The defaults of {@link UndiciTransportOptions}. */
 export const DEFAULT_TRANSPORT_OPTIONS = Object.freeze({
@@ -140,6 +152,14 @@ export class UndiciTransport implements HttpTransport {
    * `first-byte`), `ConnectionError`, `AbortError` or the signal's own `AccelerateError` reason.
    */
   request(req: HttpRequest): Promise<HttpResponse> {
+    return this.#send(req, undefined);
+  }
+
+  static {
+    sendAttempt = (transport, req, abort) => transport.#send(req, abort);
+  }
+
+  #send(req: HttpRequest, abort: AttemptAbort | undefined): Promise<HttpResponse> {
     let target: ReturnType<typeof validateHttpRequest>;
     try {
       target = validateHttpRequest(req);
@@ -165,6 +185,7 @@ export class UndiciTransport implements HttpTransport {
       {
         clock: this.#clock,
         signal: req.signal,
+        abort,
         firstByteTimeoutMs,
         idleTimeoutMs,
         maxResponseBytes: req.maxResponseBytes ?? this.#maxResponseBytes,

@@ -1,5 +1,6 @@
-import { type ChatRequest, type EmbedRequest, InvalidRequestError } from '@ipfs-accelerate/core';
 import { describe, expect, it } from 'vitest';
+import type { ChatRequest, EmbedRequest } from './capabilities.js';
+import { InvalidRequestError } from './errors/index.js';
 import { validateChatRequest, validateEmbedRequest } from './validate-request.js';
 
 const ok: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };

@@ -2,13 +2,9 @@
  * Caller input checks, run before anything is queued or sent: a bad request fails at once with an
  * InvalidRequestError that says which field is wrong, and costs no network call.
  */
-import {
-  type ChatMessage,
-  type ChatRequest,
-  type EmbedRequest,
-  InvalidRequestError,
-} from '@ipfs-accelerate/core';
-import { isJsonObject } from './openai-compatible-api.js';
+import type { ChatMessage, ChatRequest, EmbedRequest } from './capabilities.js';
+import { InvalidRequestError } from './errors/index.js';
+import { isPlainObject as isJsonObject } from './validate-input.js';
 
 const ROLES: ReadonlySet<string> = new Set(['system', 'user', 'assistant', 'tool']);
 const TOOL_CHOICES: ReadonlySet<string> = new Set(['auto', 'none', 'required']);
