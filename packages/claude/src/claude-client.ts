@@ -3,6 +3,7 @@
  * catalogue through the core pipeline (queue, breaker, retry, tracking, multiplexed keys). This file wires
  * operations to paths, body builders, parsers and the stream mapper; it holds no resilience logic.
  */
+
 import { inspect } from 'node:util';
 import {
   type BackendControl,
@@ -14,6 +15,7 @@ import {
   createBackend,
   decodeSse,
   type EventStream,
+  isPlainObject,
   type ModelCatalogCapability,
   type RequestOptions,
   ResponseFormatError,
@@ -34,7 +36,7 @@ import {
 } from './claude-models.js';
 import { claudeProtocol } from './claude-protocol.js';
 import { createClaudeStreamMapper, isClaudeChatContent } from './claude-stream.js';
-import { invalid, isJsonObject, optionalNumber, PROVIDER, requireString } from './claude-validate.js';
+import { check, PROVIDER } from './claude-validate.js';
 
 /** The public API's base URL (request paths start with `/v1`). */
 export const CLAUDE_DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -94,17 +96,17 @@ function withoutVersionSuffix(baseURL: string | undefined): string | undefined {
 function validateOptions(options: ClaudeOptions): void {
   const { betas, headers, anthropicVersion, defaultMaxTokens } = options;
   if (betas !== undefined) {
-    if (!Array.isArray(betas)) throw invalid('betas must be an array of strings');
-    for (const beta of betas) requireString(beta, 'betas[]');
+    if (!Array.isArray(betas)) throw check.invalid('betas must be an array of strings');
+    for (const beta of betas) check.name(beta, 'betas[]');
   }
   if (headers !== undefined) {
-    if (!isJsonObject(headers)) throw invalid('headers must be an object');
+    if (!isPlainObject(headers)) throw check.invalid('headers must be an object');
     for (const [name, value] of Object.entries(headers)) {
-      if (typeof value !== 'string') throw invalid(`header ${name} must be a string`);
+      if (typeof value !== 'string') throw check.invalid(`header ${name} must be a string`);
     }
   }
-  if (anthropicVersion !== undefined) requireString(anthropicVersion, 'anthropicVersion');
-  optionalNumber(defaultMaxTokens, 'defaultMaxTokens', { min: 1, integer: true });
+  if (anthropicVersion !== undefined) check.name(anthropicVersion, 'anthropicVersion');
+  check.optionalNumber(defaultMaxTokens, 'defaultMaxTokens', { min: 1, integer: true });
 }
 
 /**
@@ -123,7 +125,7 @@ function validateOptions(options: ClaudeOptions): void {
  */
 export function createClaude(options: ClaudeOptions = {}): ClaudeClient {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid('createClaude options must be an object');
+    throw check.invalid('createClaude options must be an object');
   }
   validateOptions(options);
   const { apiKey, baseURL, endpoints, betas, anthropicVersion, defaultMaxTokens, headers, ...pipeline } =
@@ -196,7 +198,7 @@ export function createClaude(options: ClaudeOptions = {}): ClaudeClient {
           json,
           parse: async (response, ctx) => {
             const body = await response.body.json();
-            const inputTokens = isJsonObject(body) ? body.input_tokens : undefined;
+            const inputTokens = isPlainObject(body) ? body.input_tokens : undefined;
             if (typeof inputTokens !== 'number' || !(inputTokens >= 0)) {
               throw new ResponseFormatError('claude: count_tokens answered without input_tokens', {
                 provider: PROVIDER,
@@ -239,7 +241,7 @@ export function createClaude(options: ClaudeOptions = {}): ClaudeClient {
     },
 
     async getModel(id, opts) {
-      requireString(id, 'model id');
+      check.name(id, 'model id');
       return backend.call(
         {
           operation: 'get-model',

@@ -11,6 +11,7 @@ import {
   errorFromStatus,
   extractErrorMessage,
   InvalidRequestError,
+  isPlainObject,
   NotFoundError,
   OverloadedError,
   PermissionDeniedError,
@@ -20,7 +21,7 @@ import {
   TimeoutError,
 } from '@ipfs-accelerate/core';
 import type { ClaudeWireError } from './claude-api-types.js';
-import { isJsonObject, PROVIDER } from './claude-validate.js';
+import { PROVIDER } from './claude-validate.js';
 
 /** What an error body says: its `error.type`, message and `request_id`. */
 export interface ClaudeErrorFields {
@@ -32,9 +33,9 @@ export interface ClaudeErrorFields {
 /** Reads the fields of an Anthropic error body (or of any JSON error shape, for proxies in front of it). */
 export function readClaudeErrorFields(body: unknown, fallbackMessage: string): ClaudeErrorFields {
   const message = extractErrorMessage(body, fallbackMessage);
-  if (!isJsonObject(body)) return { type: undefined, message, requestId: undefined };
+  if (!isPlainObject(body)) return { type: undefined, message, requestId: undefined };
   const wire = body as ClaudeWireError;
-  const type = isJsonObject(wire.error) && typeof wire.error.type === 'string' ? wire.error.type : undefined;
+  const type = isPlainObject(wire.error) && typeof wire.error.type === 'string' ? wire.error.type : undefined;
   const requestId =
     typeof wire.request_id === 'string' && wire.request_id !== '' ? wire.request_id : undefined;
   return { type: type || undefined, message, requestId };

@@ -120,10 +120,10 @@ describe('buildClaudeMessagesBody', () => {
 
   it.each([
     [{ model: '' }, /model must be a non-empty string/],
-    [{ maxTokens: 0 }, /maxTokens must be at least 1/],
+    [{ maxTokens: 0 }, /maxTokens must be an integer >= 1/],
     [{ maxTokens: 1.5 }, /maxTokens must be an integer/],
-    [{ temperature: 1.5 }, /temperature must be at most 1/],
-    [{ topP: -0.1 }, /topP must be at least 0/],
+    [{ temperature: 1.5 }, /temperature must be a finite number >= 0 and <= 1/],
+    [{ topP: -0.1 }, /topP must be a finite number >= 0/],
     [{ topK: 2.5 }, /topK must be an integer/],
     [{ stop: ['ok', ''] }, /stop\[1\]/],
     [{ seed: 1 }, /seed is not supported/],
@@ -133,7 +133,7 @@ describe('buildClaudeMessagesBody', () => {
     [{ tools: [weather, weather] }, /repeated/],
     [{ tools: [{ name: 'x' }] }, /parameters must be an object/],
     [{ providerOptions: 'x' }, /providerOptions must be an object/],
-    [{ providerOptions: { max_tokens: 0 } }, /max_tokens must be at least 1/],
+    [{ providerOptions: { max_tokens: 0 } }, /max_tokens must be an integer >= 1/],
   ])('refuses %j before any network call', (patch, message) => {
     expect(() => buildClaudeMessagesBody({ ...base, ...patch } as ChatRequest, { stream: false })).toThrow(
       message,

@@ -2,21 +2,16 @@
  * The common ChatRequest -> the body of `POST /v1/messages` (and of `/v1/messages/count_tokens`), checked
  * before anything is sent.
  */
+
 import type { ChatRequest } from '@ipfs-accelerate/core';
+import { isPlainObject } from '@ipfs-accelerate/core';
 import type {
   ClaudeMessagesBody,
   ClaudeWireTool,
   ClaudeWireToolChoice,
   JsonObject,
 } from './claude-api-types.js';
-import {
-  invalid,
-  isJsonObject,
-  optionalNumber,
-  optionalStringArray,
-  requireObject,
-  requireString,
-} from './claude-validate.js';
+import { check } from './claude-validate.js';
 import { convertToClaudeMessages } from './convert-to-claude-messages.js';
 
 /**
@@ -46,18 +41,18 @@ export function buildClaudeMessagesBody(
   request: ChatRequest,
   options: ClaudeBodyOptions,
 ): ClaudeMessagesBody {
-  requireObject(request, 'chat request');
+  check.object(request, 'chat request');
   const body = commonBody(request);
-  optionalNumber(request.maxTokens, 'maxTokens', { min: 1, integer: true });
-  optionalNumber(request.temperature, 'temperature', { min: 0, max: 1 });
-  optionalNumber(request.topP, 'topP', { min: 0, max: 1 });
-  optionalNumber(request.topK, 'topK', { min: 0, integer: true });
-  optionalStringArray(request.stop, 'stop');
-  if (request.seed !== undefined) throw invalid('seed is not supported by the Messages API');
+  check.optionalNumber(request.maxTokens, 'maxTokens', { min: 1, integer: true });
+  check.optionalNumber(request.temperature, 'temperature', { min: 0, max: 1 });
+  check.optionalNumber(request.topP, 'topP', { min: 0, max: 1 });
+  check.optionalNumber(request.topK, 'topK', { min: 0, integer: true });
+  check.optionalStrings(request.stop, 'stop', { nonEmpty: true });
+  if (request.seed !== undefined) throw check.invalid('seed is not supported by the Messages API');
 
   const maxTokens =
     request.maxTokens ?? body.max_tokens ?? options.defaultMaxTokens ?? CLAUDE_DEFAULT_MAX_TOKENS;
-  optionalNumber(maxTokens, 'providerOptions.max_tokens', { min: 1, integer: true });
+  check.optionalNumber(maxTokens, 'providerOptions.max_tokens', { min: 1, integer: true });
   body.max_tokens = maxTokens as number;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
@@ -74,7 +69,7 @@ export function buildClaudeMessagesBody(
  * sampling fields, which the endpoint does not take. Same checks and mapping as {@link buildClaudeMessagesBody}.
  */
 export function buildClaudeCountTokensBody(request: ChatRequest): JsonObject {
-  requireObject(request, 'count tokens request');
+  check.object(request, 'count tokens request');
   const body: JsonObject = commonBody(request);
   for (const key of ['max_tokens', 'stream', 'temperature', 'top_p', 'top_k', 'stop_sequences', 'metadata']) {
     delete body[key];
@@ -84,8 +79,8 @@ export function buildClaudeCountTokensBody(request: ChatRequest): JsonObject {
 
 /** model, messages, system, tools and tool_choice over the caller's `providerOptions`. */
 function commonBody(request: ChatRequest): ClaudeMessagesBody {
-  requireString(request.model, 'model');
-  if (request.providerOptions !== undefined) requireObject(request.providerOptions, 'providerOptions');
+  check.name(request.model, 'model');
+  if (request.providerOptions !== undefined) check.object(request.providerOptions, 'providerOptions');
   const { system, messages } = convertToClaudeMessages(request.messages);
   const body = { ...request.providerOptions, model: request.model, messages } as ClaudeMessagesBody;
   if (system !== undefined) body.system = system;
@@ -98,17 +93,18 @@ function commonBody(request: ChatRequest): ClaudeMessagesBody {
 
 function claudeTools(tools: ChatRequest['tools']): ClaudeWireTool[] | undefined {
   if (tools === undefined) return undefined;
-  if (!Array.isArray(tools)) throw invalid('tools must be an array');
+  if (!Array.isArray(tools)) throw check.invalid('tools must be an array');
   const names = new Set<string>();
   return tools.map((tool, i) => {
-    requireObject(tool, `tools[${i}]`);
-    requireString(tool.name, `tools[${i}].name`);
-    if (names.has(tool.name)) throw invalid(`tools[${i}].name ${JSON.stringify(tool.name)} is repeated`);
+    check.object(tool, `tools[${i}]`);
+    check.name(tool.name, `tools[${i}].name`);
+    if (names.has(tool.name))
+      throw check.invalid(`tools[${i}].name ${JSON.stringify(tool.name)} is repeated`);
     names.add(tool.name);
     if (tool.description !== undefined && typeof tool.description !== 'string') {
-      throw invalid(`tools[${i}].description must be a string`);
+      throw check.invalid(`tools[${i}].description must be a string`);
     }
-    requireObject(tool.parameters, `tools[${i}].parameters`);
+    check.object(tool.parameters, `tools[${i}].parameters`);
     const wire: ClaudeWireTool = { name: tool.name, input_schema: tool.parameters };
     if (tool.description !== undefined) wire.description = tool.description;
     return wire;
@@ -123,29 +119,29 @@ function claudeToolChoice(
   if (choice === 'none') return { type: 'none' };
   const hasTools = Array.isArray(tools) && tools.length > 0;
   if (choice === 'auto' || choice === 'required') {
-    if (!hasTools) throw invalid(`toolChoice '${choice}' needs tools`);
+    if (!hasTools) throw check.invalid(`toolChoice '${choice}' needs tools`);
     return choice === 'auto' ? { type: 'auto' } : { type: 'any' };
   }
-  if (isJsonObject(choice) && typeof choice.name === 'string' && choice.name !== '') {
+  if (isPlainObject(choice) && typeof choice.name === 'string' && choice.name !== '') {
     if (!hasTools || !tools.some((tool) => tool.name === choice.name)) {
-      throw invalid(`toolChoice names ${JSON.stringify(choice.name)}, which is not among the tools`);
+      throw check.invalid(`toolChoice names ${JSON.stringify(choice.name)}, which is not among the tools`);
     }
     return { type: 'tool', name: choice.name };
   }
-  throw invalid("toolChoice must be 'auto', 'required', 'none' or { name }");
+  throw check.invalid("toolChoice must be 'auto', 'required', 'none' or { name }");
 }
 
 function applyResponseFormat(body: ClaudeMessagesBody, format: ChatRequest['responseFormat']): void {
   if (format === undefined || format === 'text') return;
   if (format === 'json') {
-    throw invalid(
+    throw check.invalid(
       "responseFormat 'json' has no Anthropic equivalent; pass { type: 'json-schema', name, schema } instead",
     );
   }
-  if (!isJsonObject(format) || format.type !== 'json-schema') {
-    throw invalid("responseFormat must be 'text' or { type: 'json-schema', name, schema }");
+  if (!isPlainObject(format) || format.type !== 'json-schema') {
+    throw check.invalid("responseFormat must be 'text' or { type: 'json-schema', name, schema }");
   }
-  requireObject(format.schema, 'responseFormat.schema');
-  const outputConfig = isJsonObject(body.output_config) ? body.output_config : {};
+  check.object(format.schema, 'responseFormat.schema');
+  const outputConfig = isPlainObject(body.output_config) ? body.output_config : {};
   body.output_config = { ...outputConfig, format: { type: 'json_schema', schema: format.schema } };
 }

@@ -6,13 +6,14 @@ import {
   type AttemptContext,
   type ChatResult,
   type FinishReason,
+  isPlainObject,
   ResponseFormatError,
   type TokenUsage,
   type ToolCall,
 } from '@ipfs-accelerate/core';
 import type { ClaudeResponseBlock, ClaudeWireMessageResponse, ClaudeWireUsage } from './claude-api-types.js';
 import { claudeStreamError } from './claude-error.js';
-import { isJsonObject, PROVIDER } from './claude-validate.js';
+import { PROVIDER } from './claude-validate.js';
 
 /** Token usage with Anthropic's prompt-cache counts. */
 export interface ClaudeUsage extends TokenUsage {
@@ -69,7 +70,7 @@ function count(value: unknown): number | undefined {
  * compare across providers, and the two cache counts are kept beside it. `totalTokens` = input + output.
  */
 export function convertClaudeUsage(usage: ClaudeWireUsage | undefined): ClaudeUsage | undefined {
-  if (!isJsonObject(usage)) return undefined;
+  if (!isPlainObject(usage)) return undefined;
   const input = count(usage.input_tokens);
   const output = count(usage.output_tokens);
   const created = count(usage.cache_creation_input_tokens);
@@ -97,7 +98,7 @@ export function toolCallOf(block: ClaudeResponseBlock): ToolCall {
 
 /** Parses the answer of `POST /v1/messages` (not streamed). A body of `type: "error"` throws its error. */
 export function parseClaudeMessage(json: unknown, context: AttemptContext): ClaudeChatResult {
-  if (!isJsonObject(json)) {
+  if (!isPlainObject(json)) {
     throw new ResponseFormatError('claude: the message is not a JSON object', { provider: PROVIDER });
   }
   const message = json as ClaudeWireMessageResponse;
@@ -105,7 +106,7 @@ export function parseClaudeMessage(json: unknown, context: AttemptContext): Clau
   if (!Array.isArray(message.content)) {
     throw new ResponseFormatError('claude: the message has no content array', { provider: PROVIDER });
   }
-  const content = message.content.filter(isJsonObject) as ClaudeResponseBlock[];
+  const content = message.content.filter(isPlainObject) as ClaudeResponseBlock[];
   const text: string[] = [];
   const reasoning: string[] = [];
   const toolCalls: ToolCall[] = [];

@@ -124,7 +124,7 @@ describe('modelPageQuery and parseClaudeModel', () => {
   it('maps parameters to the query and refuses bad ones', () => {
     expect(modelPageQuery(undefined)).toEqual({});
     expect(modelPageQuery({ limit: 5, afterId: 'x' })).toEqual({ limit: 5, after_id: 'x' });
-    expect(() => modelPageQuery({ limit: 1001 })).toThrow(/limit must be at most 1000/);
+    expect(() => modelPageQuery({ limit: 1001 })).toThrow(/limit must be an integer >= 1 and <= 1000/);
     expect(() => modelPageQuery({ beforeId: '' })).toThrow(/beforeId/);
     expect(() => modelPageQuery('x' as unknown as ClaudeModelPageParams)).toThrow(/must be an object/);
   });

@@ -4,12 +4,13 @@
 import {
   type Clock,
   DeadlineExceededError,
+  isPlainObject,
   type ModelInfo,
   type RequestOptions,
   ResponseFormatError,
 } from '@ipfs-accelerate/core';
 import type { ClaudeWireModel, ClaudeWireModelPage } from './claude-api-types.js';
-import { invalid, isJsonObject, optionalNumber, PROVIDER } from './claude-validate.js';
+import { check, PROVIDER } from './claude-validate.js';
 
 /** A model as Anthropic describes it. `ownedBy` is always `anthropic`. */
 export interface ClaudeModelInfo extends ModelInfo {
@@ -44,9 +45,9 @@ export interface ClaudeModelPage {
 export function modelPageQuery(params: ClaudeModelPageParams | undefined): Record<string, string | number> {
   if (params === undefined) return {};
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw invalid('model page parameters must be an object');
+    throw check.invalid('model page parameters must be an object');
   }
-  optionalNumber(params.limit, 'limit', { min: 1, max: 1000, integer: true });
+  check.optionalNumber(params.limit, 'limit', { min: 1, max: 1000, integer: true });
   const query: Record<string, string | number> = {};
   if (params.limit !== undefined) query.limit = params.limit;
   for (const [name, key] of [
@@ -55,11 +56,11 @@ export function modelPageQuery(params: ClaudeModelPageParams | undefined): Recor
   ] as const) {
     const value = params[name];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || value === '') throw invalid(`${name} must be a non-empty string`);
+    if (typeof value !== 'string' || value === '') throw check.invalid(`${name} must be a non-empty string`);
     query[key] = value;
   }
   if (query.after_id !== undefined && query.before_id !== undefined) {
-    throw invalid('afterId and beforeId cannot be combined');
+    throw check.invalid('afterId and beforeId cannot be combined');
   }
   return query;
 }
@@ -67,7 +68,7 @@ export function modelPageQuery(params: ClaudeModelPageParams | undefined): Recor
 /** One wire `ModelInfo` -> ours. */
 export function parseClaudeModel(value: unknown): ClaudeModelInfo {
   const wire = value as ClaudeWireModel;
-  if (!isJsonObject(value) || typeof wire.id !== 'string' || wire.id === '') {
+  if (!isPlainObject(value) || typeof wire.id !== 'string' || wire.id === '') {
     throw new ResponseFormatError('claude: a model without an id', { provider: PROVIDER });
   }
   const model: ClaudeModelInfo = { id: wire.id, ownedBy: 'anthropic' };
@@ -84,7 +85,7 @@ export function parseClaudeModel(value: unknown): ClaudeModelInfo {
 /** Parses one page of `GET /v1/models`. */
 export function parseClaudeModelPage(json: unknown): ClaudeModelPage {
   const page = json as ClaudeWireModelPage;
-  if (!isJsonObject(json) || !Array.isArray(page.data)) {
+  if (!isPlainObject(json) || !Array.isArray(page.data)) {
     throw new ResponseFormatError('claude: the model list has no data array', { provider: PROVIDER });
   }
   const result: ClaudeModelPage = {

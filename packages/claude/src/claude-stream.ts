@@ -7,13 +7,14 @@
 import {
   type ChatStreamEvent,
   type FrameMapper,
+  isPlainObject,
   ResponseFormatError,
   type SseEvent,
 } from '@ipfs-accelerate/core';
 import type { ClaudeWireUsage, JsonObject } from './claude-api-types.js';
 import { claudeStreamError } from './claude-error.js';
 import { type ClaudeUsage, convertClaudeUsage, mapClaudeStopReason } from './claude-messages-response.js';
-import { isJsonObject, PROVIDER } from './claude-validate.js';
+import { PROVIDER } from './claude-validate.js';
 
 /** Text, reasoning and tool-call deltas are content: once one reached the caller, the stream is not retried. */
 export function isClaudeChatContent(event: ChatStreamEvent): boolean {
@@ -43,7 +44,7 @@ function parse(frame: SseEvent): JsonObject {
       cause,
     });
   }
-  if (!isJsonObject(data)) {
+  if (!isPlainObject(data)) {
     throw new ResponseFormatError(`claude: stream event is not a JSON object: ${excerpt(frame.data)}`, {
       provider: PROVIDER,
     });
@@ -67,12 +68,12 @@ export function createClaudeStreamMapper(): FrameMapper<SseEvent, ChatStreamEven
   let finished = false;
 
   const mergeUsage = (value: unknown): void => {
-    if (!isJsonObject(value)) return;
+    if (!isPlainObject(value)) return;
     for (const [key, n] of Object.entries(value)) if (typeof n === 'number') usage[key] = n;
   };
 
   const blockStart = (data: JsonObject): ChatStreamEvent | undefined => {
-    const block = isJsonObject(data.content_block) ? data.content_block : {};
+    const block = isPlainObject(data.content_block) ? data.content_block : {};
     const position = typeof data.index === 'number' ? data.index : tools.size;
     if (block.type === 'text' && typeof block.text === 'string' && block.text !== '') {
       return { type: 'text-delta', text: block.text };
@@ -90,7 +91,7 @@ export function createClaudeStreamMapper(): FrameMapper<SseEvent, ChatStreamEven
   };
 
   const blockDelta = (data: JsonObject): ChatStreamEvent | undefined => {
-    const delta = isJsonObject(data.delta) ? data.delta : {};
+    const delta = isPlainObject(data.delta) ? data.delta : {};
     switch (delta.type) {
       case 'text_delta':
         return typeof delta.text === 'string' && delta.text !== ''
@@ -115,7 +116,7 @@ export function createClaudeStreamMapper(): FrameMapper<SseEvent, ChatStreamEven
     const tool = typeof data.index === 'number' ? tools.get(data.index) : undefined;
     if (!tool || tool.sawArguments) return undefined;
     tool.sawArguments = true;
-    const start = isJsonObject(tool.startInput) ? tool.startInput : {};
+    const start = isPlainObject(tool.startInput) ? tool.startInput : {};
     return { type: 'tool-call-delta', index: tool.index, argumentsDelta: JSON.stringify(start) };
   };
 
@@ -129,7 +130,7 @@ export function createClaudeStreamMapper(): FrameMapper<SseEvent, ChatStreamEven
       if (frame.event === 'error' || type === 'error') throw claudeStreamError(data);
       switch (type) {
         case 'message_start':
-          if (isJsonObject(data.message)) mergeUsage(data.message.usage);
+          if (isPlainObject(data.message)) mergeUsage(data.message.usage);
           return undefined;
         case 'content_block_start':
           return blockStart(data);
@@ -138,7 +139,7 @@ export function createClaudeStreamMapper(): FrameMapper<SseEvent, ChatStreamEven
         case 'content_block_stop':
           return blockStop(data);
         case 'message_delta':
-          if (isJsonObject(data.delta) && typeof data.delta.stop_reason === 'string') {
+          if (isPlainObject(data.delta) && typeof data.delta.stop_reason === 'string') {
             stopReason = data.delta.stop_reason;
           }
           mergeUsage(data.usage);

@@ -4,7 +4,9 @@
  * `tool_result` blocks of a user turn, and consecutive turns of one role are merged into one (all results of
  * one assistant turn's tool calls must arrive in the next user turn, before any text).
  */
+
 import type { ChatMessage, ContentPart, ToolCall } from '@ipfs-accelerate/core';
+import { isPlainObject } from '@ipfs-accelerate/core';
 import type {
   ClaudeImageBlock,
   ClaudeTextBlock,
@@ -13,7 +15,7 @@ import type {
   ClaudeWireMessage,
   JsonObject,
 } from './claude-api-types.js';
-import { invalid, isJsonObject, requireObject, requireString } from './claude-validate.js';
+import { check } from './claude-validate.js';
 
 /** The media types Anthropic accepts for base64 images. */
 export const CLAUDE_IMAGE_MEDIA_TYPES: readonly string[] = [
@@ -40,7 +42,8 @@ const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
  * optional final assistant turn (a prefill). A single text stays a plain string on the wire.
  */
 export function convertToClaudeMessages(messages: unknown): ClaudePrompt {
-  if (!Array.isArray(messages) || messages.length === 0) throw invalid('messages must be a non-empty array');
+  if (!Array.isArray(messages) || messages.length === 0)
+    throw check.invalid('messages must be a non-empty array');
   const system: string[] = [];
   const turns: Array<{ role: 'user' | 'assistant'; blocks: ClaudeWireContentBlock[] }> = [];
   const push = (role: 'user' | 'assistant', blocks: ClaudeWireContentBlock[]): void => {
@@ -51,10 +54,10 @@ export function convertToClaudeMessages(messages: unknown): ClaudePrompt {
 
   messages.forEach((message: unknown, i) => {
     const at = `messages[${i}]`;
-    requireObject(message, at);
+    check.object(message, at);
     const { role } = message as Partial<ChatMessage>;
     if (typeof role !== 'string' || !ROLES.has(role)) {
-      throw invalid(`${at}.role must be one of system, user, assistant, tool`);
+      throw check.invalid(`${at}.role must be one of system, user, assistant, tool`);
     }
     const m = message as unknown as ChatMessage;
     if (role === 'system') {
@@ -64,23 +67,23 @@ export function convertToClaudeMessages(messages: unknown): ClaudePrompt {
     } else if (role === 'assistant') {
       const blocks = contentBlocks(m.content, at, { images: false });
       if (m.toolCalls !== undefined) {
-        if (!Array.isArray(m.toolCalls)) throw invalid(`${at}.toolCalls must be an array`);
+        if (!Array.isArray(m.toolCalls)) throw check.invalid(`${at}.toolCalls must be an array`);
         m.toolCalls.forEach((call, j) => {
           blocks.push(toolUseBlock(call, `${at}.toolCalls[${j}]`));
         });
       }
       push('assistant', blocks);
     } else {
-      requireString(m.toolCallId, `${at}.toolCallId`);
+      check.name(m.toolCallId, `${at}.toolCallId`);
       push('user', [{ type: 'tool_result', tool_use_id: m.toolCallId, content: toolResultContent(m, at) }]);
     }
   });
 
-  if (turns.length === 0) throw invalid('messages must contain at least one user or assistant message');
+  if (turns.length === 0) throw check.invalid('messages must contain at least one user or assistant message');
   turns.forEach((turn, i) => {
     const finalAssistant = i === turns.length - 1 && turn.role === 'assistant';
     if (turn.blocks.length === 0 && !finalAssistant) {
-      throw invalid(`a ${turn.role} turn has no content (only a final assistant turn may be empty)`);
+      throw check.invalid(`a ${turn.role} turn has no content (only a final assistant turn may be empty)`);
     }
   });
   return {
@@ -101,11 +104,11 @@ function compact(blocks: ClaudeWireContentBlock[]): string | ClaudeWireContentBl
 
 function textOnly(content: unknown, at: string): string {
   if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) throw invalid(`${at}.content must be a string or an array of parts`);
+  if (!Array.isArray(content)) throw check.invalid(`${at}.content must be a string or an array of parts`);
   return content
     .map((part: unknown, j) => {
-      if (!isJsonObject(part) || part.type !== 'text' || typeof part.text !== 'string') {
-        throw invalid(`${at}.content[${j}] must be a text part`);
+      if (!isPlainObject(part) || part.type !== 'text' || typeof part.text !== 'string') {
+        throw check.invalid(`${at}.content[${j}] must be a text part`);
       }
       return part.text;
     })
@@ -118,21 +121,21 @@ function contentBlocks(
   options: { images: boolean } = { images: true },
 ): ClaudeWireContentBlock[] {
   if (typeof content === 'string') return content === '' ? [] : [textBlock(content)];
-  if (!Array.isArray(content)) throw invalid(`${at}.content must be a string or an array of parts`);
+  if (!Array.isArray(content)) throw check.invalid(`${at}.content must be a string or an array of parts`);
   const blocks: ClaudeWireContentBlock[] = [];
   content.forEach((part: unknown, j) => {
     const where = `${at}.content[${j}]`;
-    requireObject(part, where);
+    check.object(part, where);
     const p = part as ContentPart;
     if (p.type === 'text') {
-      if (typeof p.text !== 'string') throw invalid(`${where}.text must be a string`);
+      if (typeof p.text !== 'string') throw check.invalid(`${where}.text must be a string`);
       if (p.text !== '') blocks.push(textBlock(p.text));
       return;
     }
     if (p.type !== 'image' && p.type !== 'image-url') {
-      throw invalid(`${where}.type must be text, image or image-url`);
+      throw check.invalid(`${where}.type must be text, image or image-url`);
     }
-    if (!options.images) throw invalid(`${where}: only user messages may carry images`);
+    if (!options.images) throw check.invalid(`${where}: only user messages may carry images`);
     blocks.push(imageBlock(p, where));
   });
   return blocks;
@@ -143,29 +146,29 @@ function imageBlock(
   at: string,
 ): ClaudeImageBlock {
   if (part.type === 'image-url') {
-    requireString(part.url, `${at}.url`);
+    check.name(part.url, `${at}.url`);
     return { type: 'image', source: { type: 'url', url: part.url } };
   }
-  requireString(part.data, `${at}.data`);
+  check.name(part.data, `${at}.data`);
   if (!CLAUDE_IMAGE_MEDIA_TYPES.includes(part.mediaType)) {
-    throw invalid(`${at}.mediaType must be one of ${CLAUDE_IMAGE_MEDIA_TYPES.join(', ')}`);
+    throw check.invalid(`${at}.mediaType must be one of ${CLAUDE_IMAGE_MEDIA_TYPES.join(', ')}`);
   }
   return { type: 'image', source: { type: 'base64', media_type: part.mediaType, data: part.data } };
 }
 
 function toolUseBlock(call: unknown, at: string): ClaudeToolUseBlock {
-  requireObject(call, at);
+  check.object(call, at);
   const { id, name, arguments: args } = call as Partial<ToolCall>;
-  requireString(id, `${at}.id`);
-  requireString(name, `${at}.name`);
-  if (typeof args !== 'string') throw invalid(`${at}.arguments must be JSON text`);
+  check.name(id, `${at}.id`);
+  check.name(name, `${at}.name`);
+  if (typeof args !== 'string') throw check.invalid(`${at}.arguments must be JSON text`);
   let input: unknown;
   try {
     input = args.trim() === '' ? {} : JSON.parse(args);
   } catch {
-    throw invalid(`${at}.arguments is not valid JSON`);
+    throw check.invalid(`${at}.arguments is not valid JSON`);
   }
-  if (!isJsonObject(input)) throw invalid(`${at}.arguments must be a JSON object`);
+  if (!isPlainObject(input)) throw check.invalid(`${at}.arguments must be a JSON object`);
   return { type: 'tool_use', id, name, input: input as JsonObject };
 }
 

@@ -1,9 +1,10 @@
 /**
  * Gemini's `usageMetadata` -> the common TokenUsage.
  */
+
 import type { TokenUsage } from '@ipfs-accelerate/core';
+import { isPlainObject } from '@ipfs-accelerate/core';
 import type { GeminiUsageMetadata } from './gemini-api-types.js';
-import { isPlainObject } from './gemini-validate.js';
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;

@@ -3,9 +3,9 @@
  * `model`; system text goes to `systemInstruction`, tool calls are `functionCall` parts of a `model` turn and
  * tool results are `functionResponse` parts of a `user` turn, named after the call they answer.
  */
-import { type ChatMessage, type ContentPart, InvalidRequestError } from '@ipfs-accelerate/core';
+import { type ChatMessage, type ContentPart, isPlainObject } from '@ipfs-accelerate/core';
 import type { GeminiContent, GeminiPart } from './gemini-api-types.js';
-import { isPlainObject } from './gemini-validate.js';
+import { check } from './gemini-validate.js';
 
 /** What {@link convertToGeminiContents} produces. */
 export interface GeminiPrompt {
@@ -16,7 +16,7 @@ export interface GeminiPrompt {
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 function fail(message: string): never {
-  throw new InvalidRequestError(`gemini: ${message}`);
+  throw check.invalid(`${message}`);
 }
 
 function textOf(content: ChatMessage['content'], where: string): string {

@@ -3,7 +3,7 @@
  * systemInstruction, `generationConfig` from the sampling fields, `tools` as function declarations,
  * `toolConfig` from `toolChoice`, and `providerOptions` merged underneath (safetySettings, thinkingConfig, …).
  */
-import { type ChatRequest, InvalidRequestError, type ToolDefinition } from '@ipfs-accelerate/core';
+import { type ChatRequest, isPlainObject, type ToolDefinition } from '@ipfs-accelerate/core';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import type {
   GeminiFunctionDeclaration,
@@ -11,24 +11,18 @@ import type {
   GeminiGenerationConfig,
 } from './gemini-api-types.js';
 import { parseGeminiModel } from './gemini-model-path.js';
-import {
-  isPlainObject,
-  optionalNumber,
-  optionalObject,
-  optionalStringArray,
-  requireObject,
-} from './gemini-validate.js';
+import { check } from './gemini-validate.js';
 
 /** A function declaration; an object schema without properties is left out (Gemini refuses an empty OBJECT). */
 function declarationOf(tool: ToolDefinition, i: number): GeminiFunctionDeclaration {
-  requireObject(tool, `tools[${i}]`);
+  check.object(tool, `tools[${i}]`);
   if (typeof tool.name !== 'string' || tool.name === '') {
-    throw new InvalidRequestError(`gemini: tools[${i}].name must be a non-empty string`);
+    throw check.invalid(`tools[${i}].name must be a non-empty string`);
   }
   if (tool.description !== undefined && typeof tool.description !== 'string') {
-    throw new InvalidRequestError(`gemini: tools[${i}].description must be a string`);
+    throw check.invalid(`tools[${i}].description must be a string`);
   }
-  requireObject(tool.parameters, `tools[${i}].parameters`);
+  check.object(tool.parameters, `tools[${i}].parameters`);
   const declaration: GeminiFunctionDeclaration = { name: tool.name };
   if (tool.description !== undefined) declaration.description = tool.description;
   const { properties } = tool.parameters;
@@ -46,19 +40,17 @@ function functionCallingConfig(choice: ChatRequest['toolChoice']): Record<string
   if (isPlainObject(choice) && typeof choice.name === 'string' && choice.name !== '') {
     return { mode: 'ANY', allowedFunctionNames: [choice.name] };
   }
-  throw new InvalidRequestError("gemini: toolChoice must be 'auto', 'none', 'required' or { name }");
+  throw check.invalid("toolChoice must be 'auto', 'none', 'required' or { name }");
 }
 
 function responseFormatConfig(format: ChatRequest['responseFormat']): GeminiGenerationConfig {
   if (format === undefined || format === 'text') return {};
   if (format === 'json') return { responseMimeType: 'application/json' };
   if (isPlainObject(format) && format.type === 'json-schema') {
-    requireObject(format.schema, 'responseFormat.schema');
+    check.object(format.schema, 'responseFormat.schema');
     return { responseMimeType: 'application/json', responseSchema: format.schema };
   }
-  throw new InvalidRequestError(
-    "gemini: responseFormat must be 'text', 'json' or { type: 'json-schema', name, schema }",
-  );
+  throw check.invalid("responseFormat must be 'text', 'json' or { type: 'json-schema', name, schema }");
 }
 
 /**
@@ -67,21 +59,21 @@ function responseFormatConfig(format: ChatRequest['responseFormat']): GeminiGene
  * `providerOptions.tools` (e.g. `{ googleSearch: {} }`) are sent before the function declarations.
  */
 export function buildGeminiGenerateBody(request: ChatRequest): GeminiGenerateContentBody {
-  requireObject(request, 'chat request');
+  check.object(request, 'chat request');
   parseGeminiModel(request.model);
-  optionalObject(request.providerOptions, 'providerOptions');
+  check.optionalObject(request.providerOptions, 'providerOptions');
   const provider = request.providerOptions ?? {};
-  optionalObject(provider.generationConfig, 'providerOptions.generationConfig');
-  optionalObject(provider.toolConfig, 'providerOptions.toolConfig');
+  check.optionalObject(provider.generationConfig, 'providerOptions.generationConfig');
+  check.optionalObject(provider.toolConfig, 'providerOptions.toolConfig');
   if (provider.tools !== undefined && !Array.isArray(provider.tools)) {
-    throw new InvalidRequestError('gemini: providerOptions.tools must be an array');
+    throw check.invalid('providerOptions.tools must be an array');
   }
-  optionalNumber(request.maxTokens, 'maxTokens', { min: 1, integer: true });
-  optionalNumber(request.temperature, 'temperature', { min: 0, max: 2 });
-  optionalNumber(request.topP, 'topP', { min: 0, max: 1 });
-  optionalNumber(request.topK, 'topK', { min: 1, integer: true });
-  optionalNumber(request.seed, 'seed', { integer: true });
-  optionalStringArray(request.stop, 'stop');
+  check.optionalNumber(request.maxTokens, 'maxTokens', { min: 1, integer: true });
+  check.optionalNumber(request.temperature, 'temperature', { min: 0, max: 2 });
+  check.optionalNumber(request.topP, 'topP', { min: 0, max: 1 });
+  check.optionalNumber(request.topK, 'topK', { min: 1, integer: true });
+  check.optionalNumber(request.seed, 'seed', { integer: true });
+  check.optionalStrings(request.stop, 'stop');
   const prompt = convertToGeminiContents(request.messages);
 
   const config: GeminiGenerationConfig = {
@@ -102,7 +94,7 @@ export function buildGeminiGenerateBody(request: ChatRequest): GeminiGenerateCon
   else delete body.generationConfig;
 
   if (request.tools !== undefined && !Array.isArray(request.tools)) {
-    throw new InvalidRequestError('gemini: tools must be an array');
+    throw check.invalid('tools must be an array');
   }
   const declarations = (request.tools ?? []).map(declarationOf);
   const tools = [...((provider.tools as Array<Record<string, unknown>> | undefined) ?? [])];

@@ -5,6 +5,7 @@
 import {
   type AttemptContext,
   type ChatResult,
+  isPlainObject,
   ResponseFormatError,
   type ToolCall,
 } from '@ipfs-accelerate/core';
@@ -12,7 +13,7 @@ import { convertGeminiUsage } from './convert-gemini-usage.js';
 import type { GeminiWireCandidate, GeminiWireResponse } from './gemini-api-types.js';
 import { geminiStreamError } from './gemini-error.js';
 import { stripModelsPrefix } from './gemini-model-path.js';
-import { isPlainObject, responseObject } from './gemini-validate.js';
+import { responseObject } from './gemini-validate.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 
 /** The result of {@link GeminiClient.chat}: the common ChatResult plus what Gemini adds. */

@@ -9,6 +9,7 @@ import {
   type AttemptContext,
   type ChatStreamEvent,
   type FrameMapper,
+  isPlainObject,
   ResponseFormatError,
   type SseEvent,
   type TokenUsage,
@@ -23,7 +24,6 @@ import {
   toolCallOf,
 } from './gemini-chat-response.js';
 import { geminiStreamError } from './gemini-error.js';
-import { isPlainObject } from './gemini-validate.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 
 /** Text, reasoning and tool-call deltas are content: once one reached the caller, the stream is not retried. */

@@ -16,7 +16,6 @@ import {
   type EmbedRequest,
   type EmbedResult,
   type EventStream,
-  InvalidRequestError,
   type ModelCatalogCapability,
   type RequestOptions,
   ResponseFormatError,
@@ -39,7 +38,7 @@ import {
   modelInfoFromWire,
   parseGeminiModelsPage,
 } from './gemini-models.js';
-import { optionalNumber, requireObject } from './gemini-validate.js';
+import { check } from './gemini-validate.js';
 
 /** The Gemini API's base URL (the API version included). */
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
@@ -79,11 +78,11 @@ export interface GeminiClient
 
 function validateHeaders(headers: unknown): void {
   if (headers === undefined) return;
-  requireObject(headers, 'headers');
+  check.object(headers, 'headers');
   for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== 'string') throw new InvalidRequestError(`gemini: header ${name} must be a string`);
+    if (typeof value !== 'string') throw check.invalid(`header ${name} must be a string`);
     if (name.toLowerCase() === 'x-goog-api-key') {
-      throw new InvalidRequestError('gemini: pass the key as apiKey, not in headers');
+      throw check.invalid('pass the key as apiKey, not in headers');
     }
   }
 }
@@ -95,7 +94,7 @@ function validateHeaders(headers: unknown): void {
  */
 export function createGemini(options: GeminiOptions = {}): GeminiClient {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidRequestError('gemini: createGemini options must be an object');
+    throw check.invalid('createGemini options must be an object');
   }
   const { headers, baseURL, apiKey, endpoints, ...pipeline } = options;
   validateHeaders(headers);
@@ -192,7 +191,7 @@ export function createGemini(options: GeminiOptions = {}): GeminiClient {
 
     async listModels(opts) {
       const { pageSize, ...callOptions } = opts ?? {};
-      optionalNumber(pageSize, 'pageSize', { min: 1, integer: true });
+      check.optionalNumber(pageSize, 'pageSize', { min: 1, integer: true });
       const models: GeminiModelInfo[] = [];
       const seen = new Set<string>();
       let token: string | undefined;

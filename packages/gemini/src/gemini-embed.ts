@@ -7,17 +7,11 @@ import {
   type AttemptContext,
   type EmbedRequest,
   type EmbedResult,
-  InvalidRequestError,
+  isPlainObject,
   ResponseFormatError,
 } from '@ipfs-accelerate/core';
 import { geminiModelPath, geminiModelResource, parseGeminiModel } from './gemini-model-path.js';
-import {
-  isPlainObject,
-  optionalNumber,
-  optionalObject,
-  requireObject,
-  responseObject,
-} from './gemini-validate.js';
+import { check, responseObject } from './gemini-validate.js';
 
 /** How an embedding request goes on the wire. */
 export interface GeminiEmbedCall {
@@ -42,14 +36,14 @@ function innerRequest(
 
 /** Checks an EmbedRequest and builds the call: `embedContent` for one string, `batchEmbedContents` for a list. */
 export function buildGeminiEmbedCall(request: EmbedRequest): GeminiEmbedCall {
-  requireObject(request, 'embed request');
+  check.object(request, 'embed request');
   parseGeminiModel(request.model);
-  optionalObject(request.providerOptions, 'providerOptions');
-  optionalNumber(request.dimensions, 'dimensions', { min: 1, integer: true });
+  check.optionalObject(request.providerOptions, 'providerOptions');
+  check.optionalNumber(request.dimensions, 'dimensions', { min: 1, integer: true });
   const taskType = request.providerOptions?.taskType;
   if (taskType !== undefined && (typeof taskType !== 'string' || taskType === '')) {
-    throw new InvalidRequestError(
-      'gemini: providerOptions.taskType must be a task type such as RETRIEVAL_QUERY or SEMANTIC_SIMILARITY',
+    throw check.invalid(
+      'providerOptions.taskType must be a task type such as RETRIEVAL_QUERY or SEMANTIC_SIMILARITY',
     );
   }
   const { input } = request;
@@ -62,10 +56,10 @@ export function buildGeminiEmbedCall(request: EmbedRequest): GeminiEmbedCall {
     };
   }
   if (!Array.isArray(input) || input.length === 0) {
-    throw new InvalidRequestError('gemini: input must be a string or a non-empty array of strings');
+    throw check.invalid('input must be a string or a non-empty array of strings');
   }
   input.forEach((text, i) => {
-    if (typeof text !== 'string') throw new InvalidRequestError(`gemini: input[${i}] must be a string`);
+    if (typeof text !== 'string') throw check.invalid(`input[${i}] must be a string`);
   });
   const model = geminiModelResource(request.model);
   return {

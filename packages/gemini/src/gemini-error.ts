@@ -10,6 +10,7 @@ import {
   AuthenticationError,
   type ErrorResponse,
   errorFromStatus,
+  isPlainObject,
   type ProtocolAdapter,
   parseGoogleRetryDelay,
   QuotaExceededError,
@@ -18,7 +19,6 @@ import {
   TimeoutError,
 } from '@ipfs-accelerate/core';
 import type { GeminiWireStatus } from './gemini-api-types.js';
-import { isPlainObject } from './gemini-validate.js';
 
 /** The HTTP status of each canonical google.rpc code name (google/rpc/code.proto). */
 const HTTP_STATUS_OF: Readonly<Record<string, number>> = {

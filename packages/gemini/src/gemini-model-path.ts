@@ -1,8 +1,4 @@
-/**
- * Model names as the Gemini API writes them: a resource name `models/<id>` (or `tunedModels/<id>`), which
- * callers may shorten to the bare id. Methods are addressed as `<resource>:<method>`.
- */
-import { InvalidRequestError } from '@ipfs-accelerate/core';
+import { check } from './gemini-validate.js';
 
 const COLLECTIONS = ['models', 'tunedModels'] as const;
 
@@ -18,7 +14,7 @@ export interface GeminiModelName {
  */
 export function parseGeminiModel(model: unknown): GeminiModelName {
   if (typeof model !== 'string' || model.trim() === '') {
-    throw new InvalidRequestError('gemini: model must be a non-empty string');
+    throw check.invalid('model must be a non-empty string');
   }
   const name = model.trim();
   const slash = name.indexOf('/');
@@ -26,8 +22,8 @@ export function parseGeminiModel(model: unknown): GeminiModelName {
   const collection = COLLECTIONS.find((c) => c === prefix) ?? 'models';
   const id = prefix !== undefined && prefix === collection ? name.slice(slash + 1) : name;
   if (id === '' || id.includes('/') || id.includes(':')) {
-    throw new InvalidRequestError(
-      `gemini: model must be a model id like "gemini-2.0-flash" or a name like "models/gemini-2.0-flash"; got ${JSON.stringify(model)}`,
+    throw check.invalid(
+      `model must be a model id like "gemini-2.0-flash" or a name like "models/gemini-2.0-flash"; got ${JSON.stringify(model)}`,
     );
   }
   return { collection, id };

@@ -12,7 +12,6 @@ import {
   createBackend,
   type EmbedRequest,
   type EmbedResult,
-  InvalidRequestError,
   type RequestOptions,
   type RerankCapability,
   type RerankResult,
@@ -55,7 +54,7 @@ import {
   validateDecodeRequest,
   validateTokenizeRequest,
 } from './hf-tei-tokenize.js';
-import { fail, optionalPositiveInteger, requireObject } from './hf-tei-validate.js';
+import { check } from './hf-tei-validate.js';
 
 /** Where the client looks when no `baseURL` is given (TEI's Docker examples map the server to 8080). */
 export const HF_TEI_DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
@@ -97,15 +96,10 @@ export interface HfTeiClient extends RerankCapability, BackendControl {
 }
 
 function validateOptions(options: HfTeiOptions): void {
-  requireObject(options, 'createHfTei options');
-  if (options.headers !== undefined) {
-    requireObject(options.headers, 'headers');
-    for (const [name, value] of Object.entries(options.headers)) {
-      if (typeof value !== 'string') fail(`header ${name} must be a string`);
-    }
-  }
-  optionalPositiveInteger(options.maxClientBatchSize, 'maxClientBatchSize');
-  if (options.batching !== undefined) requireObject(options.batching, 'batching');
+  check.object(options, 'createHfTei options');
+  check.optionalHeaders(options.headers);
+  check.optionalNumber(options.maxClientBatchSize, 'maxClientBatchSize', { min: 1, integer: true });
+  if (options.batching !== undefined) check.object(options.batching, 'batching');
 }
 
 /**
@@ -115,7 +109,7 @@ function validateOptions(options: HfTeiOptions): void {
  */
 export function createHfTei(options: HfTeiOptions = {}): HfTeiClient {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidRequestError('hf-tei: createHfTei options must be an object', { provider: 'hf-tei' });
+    check.fail('createHfTei options must be an object');
   }
   validateOptions(options);
   const { headers, baseURL, apiKey, endpoints, maxClientBatchSize, batching, ...pipeline } = options;

@@ -3,14 +3,7 @@
  * response shapes checked before anyone reads them (a vector per input, in order).
  */
 import { ResponseFormatError } from '@ipfs-accelerate/core';
-import {
-  fail,
-  optionalBoolean,
-  optionalPositiveInteger,
-  optionalString,
-  requireObject,
-  textList,
-} from './hf-tei-validate.js';
+import { check, textList } from './hf-tei-validate.js';
 
 /** Which end of a too-long input is cut when `truncate` is on. Sent as TEI's `Left`/`Right`. */
 export type HfTeiTruncationDirection = 'left' | 'right';
@@ -50,20 +43,22 @@ export type HfTeiEmbedParams = Omit<HfTeiEmbedRequest, 'inputs'>;
 
 /** Checks the shared options. @throws InvalidRequestError */
 export function validateInputOptions(request: HfTeiInputOptions): void {
-  optionalBoolean(request.truncate, 'truncate');
+  check.optionalBoolean(request.truncate, 'truncate');
   if (
     request.truncationDirection !== undefined &&
     request.truncationDirection !== 'left' &&
     request.truncationDirection !== 'right'
   ) {
-    fail(`truncationDirection must be 'left' or 'right'; got ${JSON.stringify(request.truncationDirection)}`);
+    check.fail(
+      `truncationDirection must be 'left' or 'right'; got ${JSON.stringify(request.truncationDirection)}`,
+    );
   }
-  optionalString(request.promptName, 'promptName');
+  check.optionalNonEmptyString(request.promptName, 'promptName');
 }
 
 /** Checks an embed-style request and returns its inputs as a list. @throws InvalidRequestError */
 export function validateInputsRequest(request: HfTeiInputsRequest, what: string): string[] {
-  requireObject(request, `the ${what} request`);
+  check.object(request, `the ${what} request`);
   const texts = textList(request.inputs, 'inputs');
   validateInputOptions(request);
   return texts;
@@ -72,8 +67,8 @@ export function validateInputsRequest(request: HfTeiInputsRequest, what: string)
 /** Checks an `embed` request and returns its inputs as a list. @throws InvalidRequestError */
 export function validateEmbedRequest(request: HfTeiEmbedRequest): string[] {
   const texts = validateInputsRequest(request, 'embed');
-  optionalBoolean(request.normalize, 'normalize');
-  optionalPositiveInteger(request.dimensions, 'dimensions');
+  check.optionalBoolean(request.normalize, 'normalize');
+  check.optionalNumber(request.dimensions, 'dimensions', { min: 1, integer: true });
   return texts;
 }
 

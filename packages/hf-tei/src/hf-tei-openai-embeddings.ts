@@ -5,7 +5,7 @@
  */
 import type { Backend, EmbedRequest, EmbedResult, RequestOptions, TokenUsage } from '@ipfs-accelerate/core';
 import { buildOpenAIEmbeddingsBody, parseOpenAIEmbeddingsResponse } from '@ipfs-accelerate/openai-compatible';
-import { fail, optionalPositiveInteger, requireObject, textList } from './hf-tei-validate.js';
+import { check, textList } from './hf-tei-validate.js';
 
 /** How the client runs items in server-sized batches (see `runInBatches`). */
 export type BatchRunner = <T, R>(
@@ -16,11 +16,11 @@ export type BatchRunner = <T, R>(
 
 /** Checks an OpenAI-style request (model optional here) and returns its inputs as a list. @throws InvalidRequestError */
 export function validateOpenAIEmbedRequest(request: EmbedRequest): string[] {
-  requireObject(request, 'the embeddings request');
-  if (request.model !== undefined && typeof request.model !== 'string') fail('model must be a string');
+  check.object(request, 'the embeddings request');
+  if (request.model !== undefined && typeof request.model !== 'string') check.fail('model must be a string');
   const texts = textList(request.input, 'input');
-  optionalPositiveInteger(request.dimensions, 'dimensions');
-  if (request.providerOptions !== undefined) requireObject(request.providerOptions, 'providerOptions');
+  check.optionalNumber(request.dimensions, 'dimensions', { min: 1, integer: true });
+  if (request.providerOptions !== undefined) check.object(request.providerOptions, 'providerOptions');
   return texts;
 }
 

@@ -5,13 +5,7 @@
  */
 import { type RerankRequest, type RerankResult, ResponseFormatError } from '@ipfs-accelerate/core';
 import { type HfTeiInputOptions, inputOptionFields, validateInputOptions } from './hf-tei-embed.js';
-import {
-  fail,
-  optionalBoolean,
-  optionalPositiveInteger,
-  requireObject,
-  textList,
-} from './hf-tei-validate.js';
+import { check, textList } from './hf-tei-validate.js';
 
 /** A rerank request: the common fields plus TEI's own. `model` is ignored: a TEI server serves one model. */
 export interface HfTeiRerankRequest extends RerankRequest, Omit<HfTeiInputOptions, 'promptName'> {
@@ -24,13 +18,14 @@ export type HfTeiRank = RerankResult['results'][number];
 
 /** Checks a rerank request. @throws InvalidRequestError */
 export function validateRerankRequest(request: HfTeiRerankRequest): void {
-  requireObject(request, 'the rerank request');
-  if (typeof request.query !== 'string' || request.query === '') fail('query must be a non-empty string');
+  check.object(request, 'the rerank request');
+  if (typeof request.query !== 'string' || request.query === '')
+    check.fail('query must be a non-empty string');
   textList(request.documents, 'documents');
-  if (typeof request.documents === 'string') fail('documents must be an array of strings');
-  optionalPositiveInteger(request.topN, 'topN');
-  optionalBoolean(request.returnDocuments, 'returnDocuments');
-  optionalBoolean(request.rawScores, 'rawScores');
+  if (typeof request.documents === 'string') check.fail('documents must be an array of strings');
+  check.optionalNumber(request.topN, 'topN', { min: 1, integer: true });
+  check.optionalBoolean(request.returnDocuments, 'returnDocuments');
+  check.optionalBoolean(request.rawScores, 'rawScores');
   validateInputOptions(request);
 }
 

@@ -1,13 +1,6 @@
 /** `/tokenize` and `/decode`: the server's own tokenizer, both ways. */
 import { ResponseFormatError } from '@ipfs-accelerate/core';
-import {
-  checkTokenId,
-  fail,
-  optionalBoolean,
-  optionalString,
-  requireObject,
-  textList,
-} from './hf-tei-validate.js';
+import { check, checkTokenId, textList } from './hf-tei-validate.js';
 
 /** A `tokenize` request. */
 export interface HfTeiTokenizeRequest {
@@ -37,10 +30,10 @@ export interface HfTeiDecodeRequest {
 
 /** Checks a tokenize request and returns its inputs as a list. @throws InvalidRequestError */
 export function validateTokenizeRequest(request: HfTeiTokenizeRequest): string[] {
-  requireObject(request, 'the tokenize request');
+  check.object(request, 'the tokenize request');
   const texts = textList(request.inputs, 'inputs');
-  optionalBoolean(request.addSpecialTokens, 'addSpecialTokens');
-  optionalString(request.promptName, 'promptName');
+  check.optionalBoolean(request.addSpecialTokens, 'addSpecialTokens');
+  check.optionalNonEmptyString(request.promptName, 'promptName');
   return texts;
 }
 
@@ -54,14 +47,14 @@ export function buildTokenizeBody(request: HfTeiTokenizeRequest, inputs: string[
 
 /** Checks a decode request and returns its sequences as a list. @throws InvalidRequestError */
 export function validateDecodeRequest(request: HfTeiDecodeRequest): number[][] {
-  requireObject(request, 'the decode request');
-  optionalBoolean(request.skipSpecialTokens, 'skipSpecialTokens');
+  check.object(request, 'the decode request');
+  check.optionalBoolean(request.skipSpecialTokens, 'skipSpecialTokens');
   const { ids } = request;
   if (!Array.isArray(ids) || ids.length === 0)
-    fail('ids must be a non-empty array of token ids (or of id arrays)');
+    check.fail('ids must be a non-empty array of token ids (or of id arrays)');
   const sequences = (Array.isArray(ids[0]) ? ids : [ids]) as unknown[];
   sequences.forEach((sequence, i) => {
-    if (!Array.isArray(sequence)) fail(`ids[${i}] must be an array of token ids`);
+    if (!Array.isArray(sequence)) check.fail(`ids[${i}] must be an array of token ids`);
     sequence.forEach((id: unknown, j) => {
       checkTokenId(id, `ids[${i}][${j}]`);
     });

@@ -47,15 +47,7 @@ import {
   isHfTgiGenerateContent,
 } from './hf-tgi-generate-stream.js';
 import { readInfo, readTokenSpans } from './hf-tgi-json.js';
-import {
-  invalid,
-  optionalBoolean,
-  optionalHeaders,
-  optionalText,
-  PROVIDER,
-  requireObject,
-  requireText,
-} from './hf-tgi-validate.js';
+import { check, PROVIDER } from './hf-tgi-validate.js';
 
 /** Options of {@link createHfTgi}: the common client options plus TGI's. */
 export interface HfTgiOptions extends ClientOptions {
@@ -114,15 +106,15 @@ export interface HfTgiClient extends ChatCapability, ModelCatalogCapability, Bac
 const HOSTED_CHAT_CACHE_LIMIT = 64;
 
 function validateOptions(options: HfTgiOptions): HfTgiMode {
-  requireObject(options, 'createHfTgi options');
+  check.object(options, 'createHfTgi options');
   const mode = options.mode ?? 'self-hosted';
-  if (mode !== 'self-hosted' && mode !== 'hosted') invalid("mode must be 'self-hosted' or 'hosted'");
-  optionalText(options.model, 'model');
-  optionalHeaders(options.headers);
-  optionalBoolean(options.waitForModel, 'waitForModel');
-  optionalBoolean(options.useCache, 'useCache');
+  if (mode !== 'self-hosted' && mode !== 'hosted') check.fail("mode must be 'self-hosted' or 'hosted'");
+  check.optionalNonEmptyString(options.model, 'model');
+  check.optionalHeaders(options.headers);
+  check.optionalBoolean(options.waitForModel, 'waitForModel');
+  check.optionalBoolean(options.useCache, 'useCache');
   if (mode === 'self-hosted' && (options.waitForModel !== undefined || options.useCache !== undefined)) {
-    invalid('waitForModel and useCache apply to the hosted mode only');
+    check.fail('waitForModel and useCache apply to the hosted mode only');
   }
   return mode;
 }
@@ -191,7 +183,7 @@ export function createHfTgi(options: HfTgiOptions = {}): HfTgiClient {
   const generatePath = (request: HfTgiGenerateRequest, stream: boolean): string =>
     hosted ? hostedModelPath(request.model ?? defaultModel) : stream ? '/generate_stream' : '/generate';
   const selfHostedOnly = (operation: string): void => {
-    if (hosted) invalid(`${operation} is served by a self-hosted TGI server only, not in hosted mode`);
+    if (hosted) check.fail(`${operation} is served by a self-hosted TGI server only, not in hosted mode`);
   };
 
   const client: HfTgiClient = {
@@ -285,8 +277,8 @@ export function createHfTgi(options: HfTgiOptions = {}): HfTgiClient {
 
     async tokenize(request, opts) {
       selfHostedOnly('tokenize');
-      requireObject(request, 'tokenize request');
-      requireText(request.inputs, 'inputs');
+      check.object(request, 'tokenize request');
+      check.nonEmptyString(request.inputs, 'inputs');
       return backend.call(
         {
           operation: 'tokenize',

@@ -7,16 +7,7 @@ import type { HfTgiDetails, HfTgiTimings, JsonObject } from './hf-tgi-api-types.
 import { isJsonObject } from './hf-tgi-api-types.js';
 import { hfTgiStreamError } from './hf-tgi-error.js';
 import { formatError, readDetails } from './hf-tgi-json.js';
-import {
-  invalid,
-  optionalBoolean,
-  optionalInteger,
-  optionalRange,
-  optionalStrings,
-  optionalText,
-  requireObject,
-  requireText,
-} from './hf-tgi-validate.js';
+import { check } from './hf-tgi-validate.js';
 
 /** A grammar the output must follow (`GrammarType`): a JSON Schema, or a regular expression. */
 export type HfTgiGrammar =
@@ -90,9 +81,9 @@ export function buildHfTgiGenerateBody(
   request: HfTgiGenerateRequest,
   options: { stream: boolean; compat: boolean; extraOptions?: JsonObject },
 ): JsonObject {
-  requireObject(request, 'generate request');
-  requireText(request.inputs, 'inputs');
-  optionalText(request.model, 'model');
+  check.object(request, 'generate request');
+  check.nonEmptyString(request.inputs, 'inputs');
+  check.optionalNonEmptyString(request.model, 'model');
   validateParameters(request, options.stream);
   const parameters: JsonObject = { ...request.providerOptions };
   const set = (key: string, value: unknown) => {
@@ -127,42 +118,42 @@ export function buildHfTgiGenerateBody(
 }
 
 function validateParameters(request: HfTgiGenerateRequest, stream: boolean): void {
-  optionalInteger(request.maxNewTokens, 'maxNewTokens', 1);
-  optionalRange(request.temperature, 'temperature', {
+  check.optionalNumber(request.maxNewTokens, 'maxNewTokens', { min: 1, integer: true });
+  check.optionalNumber(request.temperature, 'temperature', {
     above: 0,
     hint: 'TGI refuses 0: leave temperature out and set doSample: false for greedy decoding',
   });
-  optionalRange(request.topP, 'topP', { above: 0, max: 1 });
-  optionalInteger(request.topK, 'topK', 1);
-  optionalRange(request.typicalP, 'typicalP', { above: 0, max: 1, openMax: true });
-  optionalRange(request.repetitionPenalty, 'repetitionPenalty', { above: 0 });
-  optionalRange(request.frequencyPenalty, 'frequencyPenalty', { above: -2 });
-  optionalBoolean(request.doSample, 'doSample');
-  optionalInteger(request.seed, 'seed', 0);
-  optionalStrings(request.stop, 'stop');
-  optionalBoolean(request.returnFullText, 'returnFullText');
-  optionalInteger(request.truncate, 'truncate', 1);
-  optionalBoolean(request.watermark, 'watermark');
-  optionalBoolean(request.details, 'details');
-  optionalBoolean(request.decoderInputDetails, 'decoderInputDetails');
-  optionalInteger(request.topNTokens, 'topNTokens', 0);
-  optionalInteger(request.bestOf, 'bestOf', 1);
-  optionalText(request.adapterId, 'adapterId');
-  if (request.providerOptions !== undefined) requireObject(request.providerOptions, 'providerOptions');
+  check.optionalNumber(request.topP, 'topP', { above: 0, max: 1 });
+  check.optionalNumber(request.topK, 'topK', { min: 1, integer: true });
+  check.optionalNumber(request.typicalP, 'typicalP', { above: 0, below: 1 });
+  check.optionalNumber(request.repetitionPenalty, 'repetitionPenalty', { above: 0 });
+  check.optionalNumber(request.frequencyPenalty, 'frequencyPenalty', { above: -2 });
+  check.optionalBoolean(request.doSample, 'doSample');
+  check.optionalNumber(request.seed, 'seed', { min: 0, integer: true });
+  check.optionalStrings(request.stop, 'stop', { nonEmpty: true });
+  check.optionalBoolean(request.returnFullText, 'returnFullText');
+  check.optionalNumber(request.truncate, 'truncate', { min: 1, integer: true });
+  check.optionalBoolean(request.watermark, 'watermark');
+  check.optionalBoolean(request.details, 'details');
+  check.optionalBoolean(request.decoderInputDetails, 'decoderInputDetails');
+  check.optionalNumber(request.topNTokens, 'topNTokens', { min: 0, integer: true });
+  check.optionalNumber(request.bestOf, 'bestOf', { min: 1, integer: true });
+  check.optionalNonEmptyString(request.adapterId, 'adapterId');
+  if (request.providerOptions !== undefined) check.object(request.providerOptions, 'providerOptions');
   if (request.grammar !== undefined) {
     if (
       !isJsonObject(request.grammar) ||
       !GRAMMAR_TYPES.has(request.grammar.type) ||
       !('value' in request.grammar)
     ) {
-      invalid("grammar must be { type: 'json' | 'regex' | 'json_schema', value }");
+      check.fail("grammar must be { type: 'json' | 'regex' | 'json_schema', value }");
     }
   }
   if (stream && request.bestOf !== undefined && request.bestOf > 1) {
-    invalid('bestOf > 1 is not supported when streaming (TGI refuses it)');
+    check.fail('bestOf > 1 is not supported when streaming (TGI refuses it)');
   }
   if (stream && request.decoderInputDetails === true) {
-    invalid('decoderInputDetails is not supported when streaming (TGI refuses it)');
+    check.fail('decoderInputDetails is not supported when streaming (TGI refuses it)');
   }
 }
 

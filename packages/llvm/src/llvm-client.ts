@@ -55,7 +55,7 @@ import {
   resolveLlvmBaseURL,
   resolveLlvmBatching,
 } from './llvm-options.js';
-import { modelPath, optionalBoolean, requireModel, requireObject } from './llvm-validate.js';
+import { check, modelPath, requireModel } from './llvm-validate.js';
 
 /** Options of {@link createLlvm}: the common client options plus batching and extra headers. */
 export interface LlvmOptions extends ClientOptions {
@@ -95,7 +95,7 @@ export interface LlvmClient extends ModelCatalogCapability, BackendControl {
 
 function validateHeaders(headers: unknown): void {
   if (headers === undefined) return;
-  requireObject(headers, 'headers');
+  check.object(headers, 'headers');
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string') throw new InvalidRequestError(`llvm: header ${name} must be a string`);
   }
@@ -258,10 +258,10 @@ export function createLlvm(options: LlvmOptions = {}): LlvmClient {
     },
 
     async reload(request, opts) {
-      if (typeof request !== 'string') requireObject(request, 'reload request');
+      if (typeof request !== 'string') check.object(request, 'reload request');
       const { model, force } = typeof request === 'string' ? { model: request, force: undefined } : request;
       const id = requireModel(model);
-      optionalBoolean(force, 'force');
+      check.optionalBoolean(force, 'force');
       return backend.call(
         {
           operation: 'reload',

@@ -11,15 +11,7 @@ import type {
   LlvmOptimizeResult,
 } from './llvm-api-types.js';
 import { asObject, countField, stringField, stringsField } from './llvm-json.js';
-import {
-  optionalNumber,
-  optionalOneOf,
-  optionalRecord,
-  optionalString,
-  optionalStrings,
-  requireCode,
-  requireObject,
-} from './llvm-validate.js';
+import { check } from './llvm-validate.js';
 
 /** The optimisation levels of the contract. */
 export const LLVM_OPTIMIZATION_LEVELS: readonly LlvmOptimizationLevel[] = [
@@ -43,16 +35,16 @@ function withParameters(input: string, parameters: Record<string, unknown>): Llv
 
 /** Validates an `execute` request and builds its body (`timeoutMs` goes out in seconds). */
 export function buildLlvmExecuteBody(request: LlvmExecuteRequest): LlvmCodeBody {
-  requireObject(request, 'execute request');
-  const code = requireCode(request.code, 'code');
-  optionalString(request.language, 'language');
-  optionalOneOf(request.optimizationLevel, LLVM_OPTIMIZATION_LEVELS, 'optimizationLevel');
-  optionalStrings(request.args, 'args');
-  optionalString(request.stdin, 'stdin');
-  optionalNumber(request.timeoutMs, 'timeoutMs', { above: 0 });
-  const parameters: Record<string, unknown> = {
-    ...optionalRecord(request.providerOptions, 'providerOptions'),
-  };
+  check.object(request, 'execute request');
+  check.name(request.code, 'code');
+  const code = request.code;
+  check.optionalString(request.language, 'language');
+  check.optionalOneOf(request.optimizationLevel, LLVM_OPTIMIZATION_LEVELS, 'optimizationLevel');
+  check.optionalStrings(request.args, 'args');
+  check.optionalString(request.stdin, 'stdin');
+  check.optionalNumber(request.timeoutMs, 'timeoutMs', { above: 0 });
+  check.optionalObject(request.providerOptions, 'providerOptions');
+  const parameters: Record<string, unknown> = { ...request.providerOptions };
   if (request.language !== undefined) parameters.language = request.language;
   if (request.optimizationLevel !== undefined) parameters.optimization_level = request.optimizationLevel;
   if (request.args !== undefined) parameters.args = [...request.args];
@@ -78,13 +70,13 @@ export function parseLlvmExecuteResponse(json: unknown): Omit<LlvmExecuteResult,
 
 /** Validates an `optimize` request and builds its body. */
 export function buildLlvmOptimizeBody(request: LlvmOptimizeRequest): LlvmCodeBody {
-  requireObject(request, 'optimize request');
-  const code = requireCode(request.code, 'code');
-  optionalOneOf(request.level, LLVM_OPTIMIZATION_LEVELS, 'level');
-  optionalString(request.target, 'target');
-  const parameters: Record<string, unknown> = {
-    ...optionalRecord(request.providerOptions, 'providerOptions'),
-  };
+  check.object(request, 'optimize request');
+  check.name(request.code, 'code');
+  const code = request.code;
+  check.optionalOneOf(request.level, LLVM_OPTIMIZATION_LEVELS, 'level');
+  check.optionalString(request.target, 'target');
+  check.optionalObject(request.providerOptions, 'providerOptions');
+  const parameters: Record<string, unknown> = { ...request.providerOptions };
   if (request.level !== undefined) parameters.optimization_level = request.level;
   if (request.target !== undefined) parameters.target = request.target;
   return withParameters(code, parameters);

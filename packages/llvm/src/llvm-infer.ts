@@ -5,15 +5,7 @@
 import { ResponseFormatError } from '@ipfs-accelerate/core';
 import type { LlvmBatchInferRequest, LlvmInferParameters, LlvmInferRequest } from './llvm-api-types.js';
 import { asObject, optionalObjectField, optionalStringField } from './llvm-json.js';
-import {
-  invalid,
-  optionalNumber,
-  optionalOneOf,
-  optionalRecord,
-  requireInput,
-  requireModel,
-  requireObject,
-} from './llvm-validate.js';
+import { check, requireInput, requireModel } from './llvm-validate.js';
 
 /** The wire body of `/infer`. */
 export interface LlvmInferBody {
@@ -32,26 +24,25 @@ const PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
 /** Validates the parameters and maps them to the wire (snake_case); undefined when there are none. */
 export function buildLlvmParameters(parameters: unknown): Record<string, unknown> | undefined {
   if (parameters === undefined) return undefined;
-  requireObject(parameters, 'parameters');
+  check.object(parameters, 'parameters');
   const p = parameters as LlvmInferParameters;
-  optionalNumber(p.maxTokens, 'parameters.maxTokens', { min: 1, integer: true });
-  optionalNumber(p.temperature, 'parameters.temperature', { min: 0 });
-  optionalNumber(p.topP, 'parameters.topP', { min: 0, max: 1 });
-  optionalNumber(p.topK, 'parameters.topK', { min: 0, integer: true });
-  optionalNumber(p.repetitionPenalty, 'parameters.repetitionPenalty', { above: 0 });
-  optionalNumber(p.batchSize, 'parameters.batchSize', { min: 1, integer: true });
-  optionalNumber(p.seed, 'parameters.seed', { integer: true });
-  optionalOneOf(p.precision, PRECISIONS, 'parameters.precision');
+  check.optionalNumber(p.maxTokens, 'parameters.maxTokens', { min: 1, integer: true });
+  check.optionalNumber(p.temperature, 'parameters.temperature', { min: 0 });
+  check.optionalNumber(p.topP, 'parameters.topP', { min: 0, max: 1 });
+  check.optionalNumber(p.topK, 'parameters.topK', { min: 0, integer: true });
+  check.optionalNumber(p.repetitionPenalty, 'parameters.repetitionPenalty', { above: 0 });
+  check.optionalNumber(p.batchSize, 'parameters.batchSize', { min: 1, integer: true });
+  check.optionalNumber(p.seed, 'parameters.seed', { integer: true });
+  check.optionalOneOf(p.precision, PRECISIONS, 'parameters.precision');
   if (
     p.stop !== undefined &&
     typeof p.stop !== 'string' &&
     !(Array.isArray(p.stop) && p.stop.every((s) => typeof s === 'string'))
   ) {
-    invalid('parameters.stop must be a string or an array of strings');
+    check.fail('parameters.stop must be a string or an array of strings');
   }
-  const wire: Record<string, unknown> = {
-    ...optionalRecord(p.providerOptions, 'parameters.providerOptions'),
-  };
+  check.optionalObject(p.providerOptions, 'parameters.providerOptions');
+  const wire: Record<string, unknown> = { ...p.providerOptions };
   const named: Array<[string, unknown]> = [
     ['max_tokens', p.maxTokens],
     ['temperature', p.temperature],
@@ -69,7 +60,7 @@ export function buildLlvmParameters(parameters: unknown): Record<string, unknown
 
 /** Validates an `infer` request and builds its path and body. */
 export function buildLlvmInfer(request: LlvmInferRequest): { model: string; body: LlvmInferBody } {
-  requireObject(request, 'infer request');
+  check.object(request, 'infer request');
   const model = requireModel(request.model);
   requireInput(request.input, 'input');
   const parameters = buildLlvmParameters(request.parameters);
@@ -81,10 +72,10 @@ export function buildLlvmBatchInfer(request: LlvmBatchInferRequest): {
   model: string;
   body: LlvmBatchInferBody;
 } {
-  requireObject(request, 'batchInfer request');
+  check.object(request, 'batchInfer request');
   const model = requireModel(request.model);
   if (!Array.isArray(request.inputs) || request.inputs.length === 0) {
-    invalid('inputs must be a non-empty array');
+    check.fail('inputs must be a non-empty array');
   }
   for (const [i, input] of request.inputs.entries()) requireInput(input, `inputs[${i}]`);
   const parameters = buildLlvmParameters(request.parameters);

@@ -5,7 +5,7 @@
  */
 import type { BreakerOptions, ClientOptions, RetryOptions, TimeoutOptions } from '@ipfs-accelerate/core';
 import { DEFAULT_BACKOFF_OPTIONS, readEnv } from '@ipfs-accelerate/core';
-import { invalid } from './llvm-validate.js';
+import { check } from './llvm-validate.js';
 
 /** The seed's default server. */
 export const LLVM_DEFAULT_BASE_URL = 'http://localhost:8090';
@@ -46,7 +46,7 @@ export function envNumber(name: string, rule: NumberRule): number | undefined {
     (!rule.integer || Number.isInteger(value)) &&
     (rule.above !== undefined ? value > rule.above : value >= (rule.min ?? 0));
   if (!ok) {
-    invalid(
+    check.fail(
       `${name} must be ${rule.integer ? 'an integer' : 'a number'} ${bound} (${rule.unit}); got ${JSON.stringify(text.slice(0, 40))}`,
     );
   }
@@ -113,7 +113,7 @@ export function resolveLlvmBatching(
 ): Required<LlvmBatchingOptions> | undefined {
   if (batching === undefined || batching === false) return undefined;
   if (batching !== true && (typeof batching !== 'object' || batching === null || Array.isArray(batching))) {
-    invalid('batching must be a boolean or { maxSize, maxWaitMs }');
+    check.fail('batching must be a boolean or { maxSize, maxWaitMs }');
   }
   const explicit = batching === true ? {} : batching;
   const maxSize =
@@ -124,15 +124,15 @@ export function resolveLlvmBatching(
     explicit.maxWaitMs ??
     seconds(envNumber('LLVM_BATCH_TIMEOUT', { min: 0, unit: 'seconds' })) ??
     LLVM_DEFAULT_BATCHING.maxWaitMs;
-  if (!Number.isInteger(maxSize) || maxSize < 1) invalid(`batching.maxSize must be a positive integer`);
+  if (!Number.isInteger(maxSize) || maxSize < 1) check.fail(`batching.maxSize must be a positive integer`);
   if (typeof maxWaitMs !== 'number' || !Number.isFinite(maxWaitMs) || maxWaitMs < 0) {
-    invalid('batching.maxWaitMs must be a finite number >= 0');
+    check.fail('batching.maxWaitMs must be a finite number >= 0');
   }
   return { maxSize, maxWaitMs };
 }
 
 /** The base URL: `baseURL`, else `LLVM_BASE_URL` (the client's), else `LLVM_API_URL` (the wrapper's), else the default. */
 export function resolveLlvmBaseURL(baseURL: string | undefined): string {
-  if (baseURL !== undefined && typeof baseURL !== 'string') invalid('baseURL must be a string');
+  if (baseURL !== undefined && typeof baseURL !== 'string') check.fail('baseURL must be a string');
   return baseURL ?? readEnv('LLVM_BASE_URL', 'LLVM_API_URL') ?? LLVM_DEFAULT_BASE_URL;
 }

@@ -3,8 +3,9 @@
  * base64 strings in `images`; an assistant's tool calls carry their arguments as an object; a tool result
  * names the tool it answers (`tool_name`) rather than a call id.
  */
-import { type ChatMessage, type ContentPart, InvalidRequestError } from '@ipfs-accelerate/core';
+import type { ChatMessage, ContentPart } from '@ipfs-accelerate/core';
 import type { OllamaWireMessage } from './ollama-api-types.js';
+import { check } from './ollama-validate.js';
 
 const ROLES: ReadonlySet<string> = new Set(['system', 'user', 'assistant', 'tool']);
 const DATA_URL = /^data:([^;,]+)?(;[^,]*)?;base64,(.*)$/s;
@@ -16,29 +17,28 @@ const DATA_URL = /^data:([^;,]+)?(;[^,]*)?;base64,(.*)$/s;
  */
 export function convertToOllamaMessages(messages: unknown): OllamaWireMessage[] {
   if (!Array.isArray(messages) || messages.length === 0) {
-    throw new InvalidRequestError('ollama: messages must be a non-empty array');
+    throw check.invalid('messages must be a non-empty array');
   }
   const toolNames = new Map<string, string>();
   return messages.map((message: unknown, index) => {
     const where = `messages[${index}]`;
     if (typeof message !== 'object' || message === null) {
-      throw new InvalidRequestError(`ollama: ${where} must be an object`);
+      throw check.invalid(`${where} must be an object`);
     }
     const m = message as ChatMessage;
     if (typeof m.role !== 'string' || !ROLES.has(m.role)) {
-      throw new InvalidRequestError(
-        `ollama: ${where}.role must be one of system, user, assistant, tool; got ${JSON.stringify(m.role)}`,
+      throw check.invalid(
+        `${where}.role must be one of system, user, assistant, tool; got ${JSON.stringify(m.role)}`,
       );
     }
     const wire: OllamaWireMessage = { role: m.role, ...convertContent(m.content, where) };
     if (m.role === 'assistant' && m.toolCalls !== undefined) {
-      if (!Array.isArray(m.toolCalls))
-        throw new InvalidRequestError(`ollama: ${where}.toolCalls must be an array`);
+      if (!Array.isArray(m.toolCalls)) throw check.invalid(`${where}.toolCalls must be an array`);
       if (m.toolCalls.length > 0) {
         wire.tool_calls = m.toolCalls.map((call, i) => {
           const name = call?.name;
           if (typeof name !== 'string' || name === '') {
-            throw new InvalidRequestError(`ollama: ${where}.toolCalls[${i}].name must be a non-empty string`);
+            throw check.invalid(`${where}.toolCalls[${i}].name must be a non-empty string`);
           }
           if (typeof call.id === 'string') toolNames.set(call.id, name);
           return {
@@ -50,7 +50,7 @@ export function convertToOllamaMessages(messages: unknown): OllamaWireMessage[] 
     if (m.role === 'tool') {
       const name = m.name ?? (typeof m.toolCallId === 'string' ? toolNames.get(m.toolCallId) : undefined);
       if (name !== undefined) {
-        if (typeof name !== 'string') throw new InvalidRequestError(`ollama: ${where}.name must be a string`);
+        if (typeof name !== 'string') throw check.invalid(`${where}.name must be a string`);
         wire.tool_name = name;
       }
     }
@@ -61,7 +61,7 @@ export function convertToOllamaMessages(messages: unknown): OllamaWireMessage[] 
 function convertContent(content: unknown, where: string): { content: string; images?: string[] } {
   if (typeof content === 'string') return { content };
   if (!Array.isArray(content)) {
-    throw new InvalidRequestError(`ollama: ${where}.content must be a string or an array of parts`);
+    throw check.invalid(`${where}.content must be a string or an array of parts`);
   }
   const texts: string[] = [];
   const images: string[] = [];
@@ -72,9 +72,7 @@ function convertContent(content: unknown, where: string): { content: string; ima
     else if (p?.type === 'image' && typeof p.data === 'string' && p.data !== '') images.push(p.data);
     else if (p?.type === 'image-url' && typeof p.url === 'string') images.push(imageFromDataURL(p.url, at));
     else {
-      throw new InvalidRequestError(
-        `ollama: ${at} must be a text part, an image part with base64 data, or an image-url part`,
-      );
+      throw check.invalid(`${at} must be a text part, an image part with base64 data, or an image-url part`);
     }
   });
   return images.length > 0 ? { content: texts.join('\n'), images } : { content: texts.join('\n') };
@@ -83,24 +81,24 @@ function convertContent(content: unknown, where: string): { content: string; ima
 function imageFromDataURL(url: string, where: string): string {
   const match = DATA_URL.exec(url);
   if (!match?.[3]) {
-    throw new InvalidRequestError(
-      `ollama: ${where}: Ollama takes images as base64 data, not URLs; pass an image part or a base64 data: URL`,
+    throw check.invalid(
+      `${where}: Ollama takes images as base64 data, not URLs; pass an image part or a base64 data: URL`,
     );
   }
   return match[3];
 }
 
 function parseArguments(text: unknown, where: string): Record<string, unknown> {
-  if (typeof text !== 'string') throw new InvalidRequestError(`ollama: ${where}.arguments must be JSON text`);
+  if (typeof text !== 'string') throw check.invalid(`${where}.arguments must be JSON text`);
   if (text.trim() === '') return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new InvalidRequestError(`ollama: ${where}.arguments is not valid JSON`);
+    throw check.invalid(`${where}.arguments is not valid JSON`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidRequestError(`ollama: ${where}.arguments must be a JSON object`);
+    throw check.invalid(`${where}.arguments must be a JSON object`);
   }
   return parsed as Record<string, unknown>;
 }

@@ -3,7 +3,8 @@
  * `:11434`, `myhost`), not as a URL, and the seed's `OLLAMA_API_URL` ends in `/api`; both are turned into a
  * base URL the same way the official clients do before request paths (`/api/chat`, …) are appended.
  */
-import { InvalidRequestError, readEnv } from '@ipfs-accelerate/core';
+import { readEnv } from '@ipfs-accelerate/core';
+import { check } from './ollama-validate.js';
 
 /** The default base URL: a local server on Ollama's port. */
 export const OLLAMA_DEFAULT_BASE_URL = 'http://127.0.0.1:11434';
@@ -19,7 +20,7 @@ export const OLLAMA_DEFAULT_PORT = 11434;
  */
 export function normalizeOllamaHost(host: string): string {
   if (typeof host !== 'string' || host.trim() === '') {
-    throw new InvalidRequestError('ollama: host must be a non-empty string');
+    throw check.invalid('host must be a non-empty string');
   }
   let text = host.trim();
   const explicitScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
@@ -33,7 +34,7 @@ export function normalizeOllamaHost(host: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new InvalidRequestError(`ollama: host is not a valid URL or host:port: ${JSON.stringify(host)}`);
+    throw check.invalid(`host is not a valid URL or host:port: ${JSON.stringify(host)}`);
   }
   if (!explicitScheme && url.port === '') url.port = String(OLLAMA_DEFAULT_PORT);
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
@@ -61,7 +62,7 @@ export function resolveOllamaBaseURL(options: OllamaBaseURLOptions): string {
   const { baseURL, host } = options;
   if (baseURL !== undefined && host !== undefined) {
     if (normalizeOllamaHost(baseURL) !== normalizeOllamaHost(host)) {
-      throw new InvalidRequestError('ollama: baseURL and host are the same option; give one of them');
+      throw check.invalid('baseURL and host are the same option; give one of them');
     }
   }
   const explicit = baseURL ?? host;

@@ -5,7 +5,6 @@ import {
   type AttemptContext,
   type ChatRequest,
   type ChatResult,
-  InvalidRequestError,
   ResponseFormatError,
   type ToolCall,
 } from '@ipfs-accelerate/core';
@@ -19,14 +18,7 @@ import type {
 import { ollamaStreamError } from './ollama-error.js';
 import { asObject } from './ollama-json.js';
 import { type OllamaDurations, ollamaDurations, ollamaFinishReason, ollamaUsage } from './ollama-metrics.js';
-import {
-  optionalNumber,
-  optionalObject,
-  optionalStringArray,
-  requireModel,
-  requireObject,
-  validateModelOptions,
-} from './ollama-validate.js';
+import { check, validateModelOptions } from './ollama-validate.js';
 
 /** The result of {@link OllamaClient.chat}: the common ChatResult plus what Ollama adds. */
 export interface OllamaChatResult extends ChatResult {
@@ -57,16 +49,16 @@ export interface OllamaChatBody {
  * `toolChoice` 'none' sends no tools; 'required' and a named tool cannot be enforced by Ollama and are refused.
  */
 export function buildOllamaChatBody(request: ChatRequest, stream: boolean): OllamaChatBody {
-  requireObject(request, 'chat request');
-  requireModel(request.model);
-  optionalObject(request.providerOptions, 'providerOptions');
+  check.object(request, 'chat request');
+  check.model(request.model);
+  check.optionalObject(request.providerOptions, 'providerOptions');
   const messages = convertToOllamaMessages(request.messages);
-  optionalNumber(request.maxTokens, 'maxTokens', { min: 1, integer: true });
-  optionalNumber(request.temperature, 'temperature', { min: 0 });
-  optionalNumber(request.topP, 'topP', { min: 0, max: 1 });
-  optionalNumber(request.topK, 'topK', { min: 0, integer: true });
-  optionalNumber(request.seed, 'seed', { integer: true });
-  optionalStringArray(request.stop, 'stop');
+  check.optionalNumber(request.maxTokens, 'maxTokens', { min: 1, integer: true });
+  check.optionalNumber(request.temperature, 'temperature', { min: 0 });
+  check.optionalNumber(request.topP, 'topP', { min: 0, max: 1 });
+  check.optionalNumber(request.topK, 'topK', { min: 0, integer: true });
+  check.optionalNumber(request.seed, 'seed', { integer: true });
+  check.optionalStrings(request.stop, 'stop');
   const provider = request.providerOptions ?? {};
   validateModelOptions(provider.options, 'providerOptions.options');
 
@@ -93,32 +85,30 @@ function chatFormat(format: ChatRequest['responseFormat']): OllamaChatBody['form
   if (format === undefined || format === 'text') return undefined;
   if (format === 'json') return 'json';
   if (typeof format === 'object' && format !== null && format.type === 'json-schema') {
-    requireObject(format.schema, 'responseFormat.schema');
+    check.object(format.schema, 'responseFormat.schema');
     return format.schema;
   }
-  throw new InvalidRequestError(
-    "ollama: responseFormat must be 'text', 'json' or { type: 'json-schema', schema }",
-  );
+  throw check.invalid("responseFormat must be 'text', 'json' or { type: 'json-schema', schema }");
 }
 
 function chatTools(request: ChatRequest): OllamaChatBody['tools'] {
   const { tools, toolChoice } = request;
   if (toolChoice !== undefined && toolChoice !== 'auto' && toolChoice !== 'none') {
-    throw new InvalidRequestError(
-      "ollama: toolChoice 'required' or a named tool cannot be enforced by Ollama; use 'auto' or 'none'",
+    throw check.invalid(
+      "toolChoice 'required' or a named tool cannot be enforced by Ollama; use 'auto' or 'none'",
     );
   }
   if (tools === undefined) return undefined;
-  if (!Array.isArray(tools)) throw new InvalidRequestError('ollama: tools must be an array');
+  if (!Array.isArray(tools)) throw check.invalid('tools must be an array');
   return tools.map((tool, i) => {
-    requireObject(tool, `tools[${i}]`);
+    check.object(tool, `tools[${i}]`);
     if (typeof tool.name !== 'string' || tool.name === '') {
-      throw new InvalidRequestError(`ollama: tools[${i}].name must be a non-empty string`);
+      throw check.invalid(`tools[${i}].name must be a non-empty string`);
     }
     if (tool.description !== undefined && typeof tool.description !== 'string') {
-      throw new InvalidRequestError(`ollama: tools[${i}].description must be a string`);
+      throw check.invalid(`tools[${i}].description must be a string`);
     }
-    requireObject(tool.parameters, `tools[${i}].parameters`);
+    check.object(tool.parameters, `tools[${i}].parameters`);
     const fn: { name: string; description?: string; parameters: Record<string, unknown> } = {
       name: tool.name,
       parameters: tool.parameters,

@@ -16,7 +16,6 @@ import {
   type EmbedRequest,
   type EmbedResult,
   type EventStream,
-  InvalidRequestError,
   type ModelCatalogCapability,
   type ModelInfo,
   type RequestOptions,
@@ -52,7 +51,7 @@ import {
   type OllamaPullRequest,
   type PullProgress,
 } from './ollama-pull.js';
-import { optionalBoolean, requireModel, requireObject } from './ollama-validate.js';
+import { check } from './ollama-validate.js';
 
 /** Options of {@link createOllama}: the common client options plus Ollama's names. */
 export interface OllamaOptions extends ClientOptions {
@@ -99,14 +98,6 @@ export interface OllamaClient
   pull(request: OllamaPullRequest, options?: RequestOptions): EventStream<PullProgress>;
 }
 
-function validateHeaders(headers: unknown): void {
-  if (headers === undefined) return;
-  requireObject(headers, 'headers');
-  for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== 'string') throw new InvalidRequestError(`ollama: header ${name} must be a string`);
-  }
-}
-
 /**
  * Creates an Ollama client. The base URL comes from `baseURL`/`host`, else `OLLAMA_HOST`, else the seed's
  * `OLLAMA_API_URL` (its `/api` suffix removed), else `http://127.0.0.1:11434`. The key (Ollama cloud,
@@ -114,10 +105,10 @@ function validateHeaders(headers: unknown): void {
  */
 export function createOllama(options: OllamaOptions = {}): OllamaClient {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidRequestError('ollama: createOllama options must be an object');
+    throw check.invalid('createOllama options must be an object');
   }
   const { host: _host, headers, baseURL: _baseURL, apiKey, endpoints, ...pipeline } = options;
-  validateHeaders(headers);
+  check.optionalHeaders(headers);
   const baseURL = resolveOllamaBaseURL(options);
   const configs = resolveEndpoints(
     {
@@ -230,9 +221,9 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
     },
 
     async show(request, opts) {
-      requireObject(request, 'show request');
-      requireModel(request.model);
-      optionalBoolean(request.verbose, 'verbose');
+      check.object(request, 'show request');
+      check.model(request.model);
+      check.optionalBoolean(request.verbose, 'verbose');
       const json: Record<string, unknown> = { model: request.model };
       if (request.verbose !== undefined) json.verbose = request.verbose;
       return backend.call(

@@ -5,39 +5,30 @@ import {
   type AttemptContext,
   type EmbedRequest,
   type EmbedResult,
-  InvalidRequestError,
   ResponseFormatError,
 } from '@ipfs-accelerate/core';
 import type { OllamaWireEmbedResponse } from './ollama-api-types.js';
 import { asObject } from './ollama-json.js';
-import {
-  optionalBoolean,
-  optionalKeepAlive,
-  optionalNumber,
-  optionalObject,
-  requireModel,
-  requireObject,
-  validateModelOptions,
-} from './ollama-validate.js';
+import { check, optionalKeepAlive, validateModelOptions } from './ollama-validate.js';
 
 /**
  * Checks an EmbedRequest and builds the body. `providerOptions` go into the body (`truncate`, `keep_alive`,
  * `options`); `model`, `input` and `dimensions` come from the typed fields.
  */
 export function buildOllamaEmbedBody(request: EmbedRequest): Record<string, unknown> {
-  requireObject(request, 'embed request');
-  requireModel(request.model);
+  check.object(request, 'embed request');
+  check.model(request.model);
   const { input } = request;
   const valid =
     (typeof input === 'string' && input !== '') ||
     (Array.isArray(input) && input.length > 0 && input.every((text) => typeof text === 'string'));
   if (!valid) {
-    throw new InvalidRequestError('ollama: input must be a non-empty string or a non-empty array of strings');
+    throw check.invalid('input must be a non-empty string or a non-empty array of strings');
   }
-  optionalNumber(request.dimensions, 'dimensions', { min: 1, integer: true });
-  optionalObject(request.providerOptions, 'providerOptions');
+  check.optionalNumber(request.dimensions, 'dimensions', { min: 1, integer: true });
+  check.optionalObject(request.providerOptions, 'providerOptions');
   const provider = request.providerOptions ?? {};
-  optionalBoolean(provider.truncate, 'providerOptions.truncate');
+  check.optionalBoolean(provider.truncate, 'providerOptions.truncate');
   optionalKeepAlive(provider.keep_alive, 'providerOptions.keep_alive');
   validateModelOptions(provider.options, 'providerOptions.options');
   const body: Record<string, unknown> = { ...provider, model: request.model, input };

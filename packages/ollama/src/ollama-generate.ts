@@ -1,12 +1,7 @@
 /**
  * `POST /api/generate`: a completion of one prompt (no chat template when `raw`), one-shot or streamed.
  */
-import {
-  type AttemptContext,
-  type FinishReason,
-  type FrameMapper,
-  InvalidRequestError,
-} from '@ipfs-accelerate/core';
+import type { AttemptContext, FinishReason, FrameMapper } from '@ipfs-accelerate/core';
 import type { OllamaModelOptions, OllamaWireGenerateResponse } from './ollama-api-types.js';
 import { ollamaStreamError } from './ollama-error.js';
 import { asObject, isOllamaDone } from './ollama-json.js';
@@ -17,16 +12,7 @@ import {
   ollamaUsage,
   type TokenUsage,
 } from './ollama-metrics.js';
-import {
-  optionalBoolean,
-  optionalKeepAlive,
-  optionalObject,
-  optionalString,
-  requireModel,
-  requireObject,
-  requireString,
-  validateModelOptions,
-} from './ollama-validate.js';
+import { check, optionalKeepAlive, validateModelOptions } from './ollama-validate.js';
 
 /** Ollama's `think`: on/off, or an effort level on the models that have one. */
 export type OllamaThink = boolean | 'high' | 'medium' | 'low' | 'max';
@@ -102,25 +88,25 @@ export function buildOllamaGenerateBody(
   request: OllamaGenerateRequest,
   stream: boolean,
 ): Record<string, unknown> {
-  requireObject(request, 'generate request');
-  requireModel(request.model);
-  requireString(request.prompt, 'prompt');
-  optionalString(request.system, 'system');
-  optionalString(request.suffix, 'suffix');
-  optionalString(request.template, 'template');
-  optionalBoolean(request.raw, 'raw');
+  check.object(request, 'generate request');
+  check.model(request.model);
+  check.string(request.prompt, 'prompt');
+  check.optionalString(request.system, 'system');
+  check.optionalString(request.suffix, 'suffix');
+  check.optionalString(request.template, 'template');
+  check.optionalBoolean(request.raw, 'raw');
   optionalKeepAlive(request.keepAlive, 'keepAlive');
-  optionalObject(request.providerOptions, 'providerOptions');
+  check.optionalObject(request.providerOptions, 'providerOptions');
   validateModelOptions(request.options);
   if (request.think !== undefined && !THINK_LEVELS.has(request.think)) {
-    throw new InvalidRequestError("ollama: think must be a boolean or 'high', 'medium', 'low', 'max'");
+    throw check.invalid("think must be a boolean or 'high', 'medium', 'low', 'max'");
   }
   if (request.format !== undefined && request.format !== 'json') {
-    optionalObject(request.format, "format (must be 'json' or a JSON Schema object)");
+    check.optionalObject(request.format, "format (must be 'json' or a JSON Schema object)");
   }
   if (request.context !== undefined) {
     if (!Array.isArray(request.context) || request.context.some((n) => !Number.isInteger(n))) {
-      throw new InvalidRequestError('ollama: context must be an array of integers');
+      throw check.invalid('context must be an array of integers');
     }
   }
   const body: Record<string, unknown> = {
@@ -143,11 +129,11 @@ export function buildOllamaGenerateBody(
 }
 
 function encodeImages(images: unknown): string[] {
-  if (!Array.isArray(images)) throw new InvalidRequestError('ollama: images must be an array');
+  if (!Array.isArray(images)) throw check.invalid('images must be an array');
   return images.map((image: unknown, i) => {
     if (typeof image === 'string' && image !== '') return image;
     if (image instanceof Uint8Array && image.length > 0) return Buffer.from(image).toString('base64');
-    throw new InvalidRequestError(`ollama: images[${i}] must be a non-empty base64 string or Uint8Array`);
+    throw check.invalid(`images[${i}] must be a non-empty base64 string or Uint8Array`);
   });
 }
 

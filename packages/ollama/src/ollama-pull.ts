@@ -5,7 +5,7 @@ import type { FrameMapper } from '@ipfs-accelerate/core';
 import type { OllamaWirePullStatus } from './ollama-api-types.js';
 import { ollamaStreamError } from './ollama-error.js';
 import { asObject } from './ollama-json.js';
-import { optionalBoolean, requireModel, requireObject } from './ollama-validate.js';
+import { check } from './ollama-validate.js';
 
 /** A request to {@link OllamaClient.pull}. */
 export interface OllamaPullRequest {
@@ -31,9 +31,9 @@ export const PULL_SUCCESS = 'success';
 
 /** Checks a pull request and builds the body (always streamed: progress is the point). */
 export function buildOllamaPullBody(request: OllamaPullRequest): Record<string, unknown> {
-  requireObject(request, 'pull request');
-  requireModel(request.model);
-  optionalBoolean(request.insecure, 'insecure');
+  check.object(request, 'pull request');
+  check.model(request.model);
+  check.optionalBoolean(request.insecure, 'insecure');
   const body: Record<string, unknown> = { model: request.model, stream: true };
   if (request.insecure !== undefined) body.insecure = request.insecure;
   return body;

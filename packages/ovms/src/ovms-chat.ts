@@ -3,6 +3,7 @@
  * with OVMS's extras (`top_k`) and its stream quirk: a failure after HTTP 200 is written as a bare
  * `{"error": "…"}` line without `data:`, which the SSE decoder passes on as a `raw` event.
  */
+
 import type {
   AttemptContext,
   ChatRequest,
@@ -10,17 +11,18 @@ import type {
   FrameMapper,
   SseEvent,
 } from '@ipfs-accelerate/core';
+import { isPlainObject } from '@ipfs-accelerate/core';
 import {
   buildOpenAIChatBody,
   createOpenAIChatStreamMapper,
   validateChatRequest,
 } from '@ipfs-accelerate/openai-compatible';
 import { ovmsStreamError } from './ovms-error.js';
-import { fail, isPlainObject, OVMS_PROVIDER } from './ovms-validate.js';
+import { check, OVMS_PROVIDER } from './ovms-validate.js';
 
 /** A request with its `model` filled from the client default when the caller left it empty. */
 export function withDefaultModel<R extends { model?: string }>(request: R, model: string | undefined): R {
-  if (!isPlainObject(request)) fail('the request must be an object');
+  if (!isPlainObject(request)) check.fail('the request must be an object');
   return (request.model === undefined || request.model === '') && model !== undefined
     ? { ...request, model }
     : request;

@@ -3,6 +3,7 @@
  * API (`/v1`) through the core pipeline (queue, breaker, retry, tracking, multiplexing). This file only wires
  * operations to paths, parsers and decoders.
  */
+
 import { inspect } from 'node:util';
 import {
   backendControl,
@@ -11,6 +12,7 @@ import {
   createBackend,
   decodeSse,
   type EventStream,
+  isPlainObject,
   type RequestOptions,
   type RerankResult,
   resolveEndpoints,
@@ -44,14 +46,14 @@ import {
   type TfsPredictResult,
   tfsModelPath,
 } from './ovms-tfs.js';
-import { fail, isPlainObject, modelPath, normalizeVersion, requireName } from './ovms-validate.js';
+import { check, modelPath, normalizeVersion } from './ovms-validate.js';
 
 function checkOptions(options: unknown): asserts options is OvmsOptions {
-  if (!isPlainObject(options)) fail('createOvms options must be an object');
+  if (!isPlainObject(options)) check.fail('createOvms options must be an object');
   if (options.headers === undefined) return;
-  if (!isPlainObject(options.headers)) fail('headers must be an object');
+  if (!isPlainObject(options.headers)) check.fail('headers must be an object');
   for (const [name, value] of Object.entries(options.headers)) {
-    if (typeof value !== 'string') fail(`header ${name} must be a string`);
+    if (typeof value !== 'string') check.fail(`header ${name} must be a string`);
   }
 }
 
@@ -100,14 +102,14 @@ export function createOvms(options: OvmsOptions = {}): OvmsClient {
   });
 
   const kserveModel = (ref: OvmsModelRef | undefined, prefix = '/v2'): string => {
-    if (ref !== undefined && !isPlainObject(ref)) fail('the model reference must be an object');
+    if (ref !== undefined && !isPlainObject(ref)) check.fail('the model reference must be an object');
     const name = ref?.model ?? settings.model;
-    requireName(name, 'model');
+    check.name(name, 'model');
     const v = ref && 'version' in ref ? normalizeVersion(ref.version) : settings.version;
     return modelPath(prefix, name, v);
   };
   const tfsRef = (ref: TfsModelRef | undefined): TfsModelRef => {
-    if (ref !== undefined && !isPlainObject(ref)) fail('the model reference must be an object');
+    if (ref !== undefined && !isPlainObject(ref)) check.fail('the model reference must be an object');
     const given: TfsModelRef = ref ?? {};
     const filled: TfsModelRef = { ...given, model: given.model ?? settings.model };
     if (!('version' in given) && given.label === undefined) filled.version = settings.version;
@@ -216,7 +218,7 @@ export function createOvms(options: OvmsOptions = {}): OvmsClient {
     listModels: (opts) => openai.listModels(opts),
 
     async predict(request, opts) {
-      if (!isPlainObject(request)) fail('the predict request must be an object');
+      if (!isPlainObject(request)) check.fail('the predict request must be an object');
       const json = buildPredictBody(request);
       const rows = request.instances !== undefined;
       return backend.call<TfsPredictResult>(

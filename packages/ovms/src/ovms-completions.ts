@@ -2,17 +2,11 @@
  * OVMS `/v3/completions`: the legacy OpenAI text completion. OVMS takes a single string `prompt` only
  * (`docs/model_server_rest_api_completions.md`), so a list of prompts is refused before sending.
  */
+
 import type { FinishReason, TokenUsage } from '@ipfs-accelerate/core';
-import { ResponseFormatError } from '@ipfs-accelerate/core';
+import { isPlainObject, ResponseFormatError } from '@ipfs-accelerate/core';
 import { convertOpenAIUsage, mapOpenAIFinishReason } from '@ipfs-accelerate/openai-compatible';
-import {
-  fail,
-  isPlainObject,
-  OVMS_PROVIDER,
-  optionalObject,
-  optionalPositiveInteger,
-  requireName,
-} from './ovms-validate.js';
+import { check, OVMS_PROVIDER } from './ovms-validate.js';
 
 /** A text completion request. */
 export interface OvmsCompletionRequest {
@@ -43,25 +37,26 @@ export interface OvmsCompletionResult {
 function range(value: unknown, name: string, min: number, max: number): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    fail(`${name} must be a number from ${min} to ${max}; got ${String(value)}`);
+    check.fail(`${name} must be a number from ${min} to ${max}; got ${String(value)}`);
   }
 }
 
 /** Checks a completion request (model filled in already) and builds its body. */
 export function buildCompletionBody(request: OvmsCompletionRequest): Record<string, unknown> {
-  requireName(request.model, 'model');
-  if (typeof request.prompt !== 'string' || request.prompt === '') fail('prompt must be a non-empty string');
-  optionalPositiveInteger(request.maxTokens, 'maxTokens');
-  optionalPositiveInteger(request.topK, 'topK');
+  check.name(request.model, 'model');
+  if (typeof request.prompt !== 'string' || request.prompt === '')
+    check.fail('prompt must be a non-empty string');
+  check.optionalNumber(request.maxTokens, 'maxTokens', { min: 1, integer: true });
+  check.optionalNumber(request.topK, 'topK', { min: 1, integer: true });
   range(request.temperature, 'temperature', 0, 2);
   range(request.topP, 'topP', 0, 1);
-  if (request.seed !== undefined && !Number.isInteger(request.seed)) fail('seed must be an integer');
+  if (request.seed !== undefined && !Number.isInteger(request.seed)) check.fail('seed must be an integer');
   if (request.stop !== undefined) {
     if (!Array.isArray(request.stop) || !request.stop.every((s) => typeof s === 'string' && s !== '')) {
-      fail('stop must be an array of non-empty strings');
+      check.fail('stop must be an array of non-empty strings');
     }
   }
-  optionalObject(request.providerOptions, 'providerOptions');
+  check.optionalObject(request.providerOptions, 'providerOptions');
   const body: Record<string, unknown> = { model: request.model, prompt: request.prompt };
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (request.temperature !== undefined) body.temperature = request.temperature;

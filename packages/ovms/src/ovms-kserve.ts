@@ -3,20 +3,14 @@
  * metadata, model metadata and infer responses read back defensively (a wrong shape is a ResponseFormatError).
  */
 import {
+  isPlainObject,
   ResponseFormatError,
   type Tensor,
   type TensorInferenceRequest,
   type TensorInferenceResult,
 } from '@ipfs-accelerate/core';
 import { elementCount, isTensorDatatype, validateTensors } from './ovms-tensor.js';
-import {
-  fail,
-  isPlainObject,
-  OVMS_PROVIDER,
-  optionalObject,
-  requireName,
-  requireObject,
-} from './ovms-validate.js';
+import { check, OVMS_PROVIDER } from './ovms-validate.js';
 
 /** An infer request: the common one plus KServe's request `id`, echoed back in the response. */
 export interface OvmsInferRequest extends TensorInferenceRequest {
@@ -66,8 +60,8 @@ function bad(message: string): ResponseFormatError {
  */
 export function buildInferBody(request: OvmsInferRequest): Record<string, unknown> {
   validateTensors(request.inputs, 'inputs');
-  if (request.id !== undefined && typeof request.id !== 'string') fail('id must be a string');
-  optionalObject(request.parameters, 'parameters');
+  if (request.id !== undefined && typeof request.id !== 'string') check.fail('id must be a string');
+  check.optionalObject(request.parameters, 'parameters');
   const body: Record<string, unknown> = {};
   if (request.id !== undefined) body.id = request.id;
   if (request.parameters !== undefined) body.parameters = request.parameters;
@@ -86,17 +80,18 @@ export function buildInferBody(request: OvmsInferRequest): Record<string, unknow
 }
 
 function checkOutputs(outputs: unknown): Array<Record<string, unknown>> {
-  if (!Array.isArray(outputs)) fail('outputs must be an array of { name, parameters? }');
+  if (!Array.isArray(outputs)) check.fail('outputs must be an array of { name, parameters? }');
   const names = new Set<string>();
   return outputs.map((output: unknown, i) => {
-    requireObject(output, `outputs[${i}]`);
-    requireName(output.name, `outputs[${i}].name`);
-    if (names.has(output.name)) fail(`outputs[${i}]: the name ${JSON.stringify(output.name)} is used twice`);
+    check.object(output, `outputs[${i}]`);
+    check.name(output.name, `outputs[${i}].name`);
+    if (names.has(output.name))
+      check.fail(`outputs[${i}]: the name ${JSON.stringify(output.name)} is used twice`);
     names.add(output.name);
-    optionalObject(output.parameters, `outputs[${i}].parameters`);
+    check.optionalObject(output.parameters, `outputs[${i}].parameters`);
     const parameters = output.parameters as Record<string, unknown> | undefined;
     if (parameters?.binary_data === true) {
-      fail(`outputs[${i}]: binary_data is not supported; this client reads JSON tensors`);
+      check.fail(`outputs[${i}]: binary_data is not supported; this client reads JSON tensors`);
     }
     return parameters === undefined ? { name: output.name } : { name: output.name, parameters };
   });

@@ -2,29 +2,28 @@
  * OVMS `/v3/rerank` (Cohere-style): `{model, query, documents, top_n?, return_documents?}` ->
  * `{results: [{index, relevance_score, document?}]}`, best first.
  */
-import { type RerankRequest, type RerankResult, ResponseFormatError } from '@ipfs-accelerate/core';
 import {
-  fail,
   isPlainObject,
-  OVMS_PROVIDER,
-  optionalBoolean,
-  optionalPositiveInteger,
-  requireName,
-} from './ovms-validate.js';
+  type RerankRequest,
+  type RerankResult,
+  ResponseFormatError,
+} from '@ipfs-accelerate/core';
+import { check, OVMS_PROVIDER } from './ovms-validate.js';
 
 /** Checks a rerank request (model filled in already) and builds its body. */
 export function buildRerankBody(request: RerankRequest): Record<string, unknown> {
-  requireName(request.model, 'model');
-  if (typeof request.query !== 'string' || request.query === '') fail('query must be a non-empty string');
+  check.name(request.model, 'model');
+  if (typeof request.query !== 'string' || request.query === '')
+    check.fail('query must be a non-empty string');
   if (
     !Array.isArray(request.documents) ||
     request.documents.length === 0 ||
     !request.documents.every((d) => typeof d === 'string')
   ) {
-    fail('documents must be a non-empty array of strings');
+    check.fail('documents must be a non-empty array of strings');
   }
-  optionalPositiveInteger(request.topN, 'topN');
-  optionalBoolean(request.returnDocuments, 'returnDocuments');
+  check.optionalNumber(request.topN, 'topN', { min: 1, integer: true });
+  check.optionalBoolean(request.returnDocuments, 'returnDocuments');
   const body: Record<string, unknown> = {
     model: request.model,
     query: request.query,

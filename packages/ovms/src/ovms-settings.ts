@@ -5,7 +5,7 @@
  */
 import { readEnv, type TensorDatatype } from '@ipfs-accelerate/core';
 import { isTensorDatatype, TENSOR_DATATYPES } from './ovms-tensor.js';
-import { fail, normalizeVersion, requireName } from './ovms-validate.js';
+import { check, normalizeVersion } from './ovms-validate.js';
 
 /** The seed's REST base URL (in OVMS's own docs 9000 is usually the gRPC port; pass your `--rest_port`). */
 export const OVMS_DEFAULT_BASE_URL = 'http://localhost:9000';
@@ -45,11 +45,11 @@ export function resolveOvmsSettings(options: {
   precision?: string;
 }): OvmsSettings {
   const model = options.model ?? readEnv('OVMS_MODEL') ?? OVMS_DEFAULT_MODEL;
-  requireName(model, 'model');
+  check.name(model, 'model');
   const version = normalizeVersion(options.version ?? readEnv('OVMS_VERSION'), 'version');
   const precision = (options.precision ?? readEnv('OVMS_PRECISION') ?? 'FP32').toUpperCase();
   if (!isTensorDatatype(precision)) {
-    fail(`precision must be one of ${TENSOR_DATATYPES.join(', ')}; got ${JSON.stringify(precision)}`);
+    check.fail(`precision must be one of ${TENSOR_DATATYPES.join(', ')}; got ${JSON.stringify(precision)}`);
   }
   return Object.freeze({ model, version, precision });
 }

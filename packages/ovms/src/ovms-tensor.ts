@@ -3,8 +3,10 @@
  * (a shape of non-negative integers, exactly as many values as the shape holds, each value of the datatype).
  * OVMS answers a mismatch with a 400 after a round trip; we refuse it before the queue.
  */
+
 import type { Tensor, TensorDatatype } from '@ipfs-accelerate/core';
-import { fail, isPlainObject, optionalObject, requireName } from './ovms-validate.js';
+import { isPlainObject } from '@ipfs-accelerate/core';
+import { check } from './ovms-validate.js';
 
 /** Every datatype of the KServe v2 protocol, in the order the specification lists them. */
 export const TENSOR_DATATYPES: readonly TensorDatatype[] = Object.freeze([
@@ -78,13 +80,13 @@ function describe(value: unknown): string {
 
 /** A shape of non-negative integers whose element count is exact in a JS number. */
 export function checkShape(shape: unknown, where: string): asserts shape is number[] {
-  if (!Array.isArray(shape)) fail(`${where}.shape must be an array of non-negative integers`);
+  if (!Array.isArray(shape)) check.fail(`${where}.shape must be an array of non-negative integers`);
   shape.forEach((dim: unknown, i) => {
     if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 0) {
-      fail(`${where}.shape[${i}] must be a non-negative integer; got ${describe(dim)}`);
+      check.fail(`${where}.shape[${i}] must be a non-negative integer; got ${describe(dim)}`);
     }
   });
-  if (!Number.isSafeInteger(elementCount(shape))) fail(`${where}.shape holds too many elements`);
+  if (!Number.isSafeInteger(elementCount(shape))) check.fail(`${where}.shape holds too many elements`);
 }
 
 /**
@@ -94,37 +96,41 @@ export function checkShape(shape: unknown, where: string): asserts shape is numb
  * and an object for `parameters`. Throws InvalidRequestError naming the tensor and the element.
  */
 export function validateTensor(tensor: unknown, where: string): asserts tensor is Tensor {
-  if (!isPlainObject(tensor)) fail(`${where} must be an object`);
-  requireName(tensor.name, `${where}.name`);
+  if (!isPlainObject(tensor)) check.fail(`${where} must be an object`);
+  check.name(tensor.name, `${where}.name`);
   const label = `${where} (${tensor.name})`;
   if (!isTensorDatatype(tensor.datatype)) {
-    fail(`${label}.datatype must be one of ${TENSOR_DATATYPES.join(', ')}; got ${describe(tensor.datatype)}`);
+    check.fail(
+      `${label}.datatype must be one of ${TENSOR_DATATYPES.join(', ')}; got ${describe(tensor.datatype)}`,
+    );
   }
   checkShape(tensor.shape, label);
-  if (!Array.isArray(tensor.data)) fail(`${label}.data must be an array (flat, row-major)`);
+  if (!Array.isArray(tensor.data)) check.fail(`${label}.data must be an array (flat, row-major)`);
   const expected = elementCount(tensor.shape);
   if (tensor.data.length !== expected) {
-    fail(
+    check.fail(
       `${label}.data has ${tensor.data.length} values but shape [${tensor.shape.join(', ')}] holds ${expected}`,
     );
   }
   const { datatype, data } = tensor;
   for (let i = 0; i < data.length; i++) {
     const value: unknown = data[i];
-    if (Array.isArray(value)) fail(`${label}.data must be flat (row-major); data[${i}] is an array`);
+    if (Array.isArray(value)) check.fail(`${label}.data must be flat (row-major); data[${i}] is an array`);
     const problem = valueProblem(datatype, value);
-    if (problem) fail(`${label}.data[${i}] must be ${problem} for ${datatype}; got ${describe(value)}`);
+    if (problem) check.fail(`${label}.data[${i}] must be ${problem} for ${datatype}; got ${describe(value)}`);
   }
-  optionalObject(tensor.parameters, `${label}.parameters`);
+  check.optionalObject(tensor.parameters, `${label}.parameters`);
 }
 
 /** Checks a list of tensors and that their names are unique. */
 export function validateTensors(tensors: unknown, what: string): asserts tensors is Tensor[] {
-  if (!Array.isArray(tensors) || tensors.length === 0) fail(`${what} must be a non-empty array of tensors`);
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    check.fail(`${what} must be a non-empty array of tensors`);
   const names = new Set<string>();
   tensors.forEach((tensor, i) => {
     validateTensor(tensor, `${what}[${i}]`);
-    if (names.has(tensor.name)) fail(`${what}[${i}]: the name ${JSON.stringify(tensor.name)} is used twice`);
+    if (names.has(tensor.name))
+      check.fail(`${what}[${i}]: the name ${JSON.stringify(tensor.name)} is used twice`);
     names.add(tensor.name);
   });
 }

@@ -3,15 +3,8 @@
  * (model_server PR #4349, 2026): predict in the row (`instances`) or column (`inputs`) format, model status
  * and model metadata (`GetModelMetadataResponse` as JSON).
  */
-import { ResponseFormatError } from '@ipfs-accelerate/core';
-import {
-  fail,
-  isPlainObject,
-  modelPath,
-  normalizeVersion,
-  OVMS_PROVIDER,
-  requireName,
-} from './ovms-validate.js';
+import { isPlainObject, ResponseFormatError } from '@ipfs-accelerate/core';
+import { check, modelPath, normalizeVersion, OVMS_PROVIDER } from './ovms-validate.js';
 
 /** Which model a `/v1` call addresses: a version number, or a version label, or neither (the newest). */
 export interface TfsModelRef {
@@ -68,11 +61,11 @@ const bad = (why: string) => new ResponseFormatError(`ovms: ${why}`, { provider:
 
 /** `/v1/models/{m}[/versions/{v}|/labels/{l}]`, checked. */
 export function tfsModelPath(ref: TfsModelRef): string {
-  requireName(ref.model, 'model');
+  check.name(ref.model, 'model');
   const version = normalizeVersion(ref.version);
   if (ref.label !== undefined) {
-    requireName(ref.label, 'label');
-    if (version !== undefined) fail('give a version or a label, not both');
+    check.name(ref.label, 'label');
+    if (version !== undefined) check.fail('give a version or a label, not both');
     return `/v1/models/${encodeURIComponent(ref.model)}/labels/${encodeURIComponent(ref.label)}`;
   }
   return modelPath('/v1', ref.model, version);
@@ -82,15 +75,16 @@ export function tfsModelPath(ref: TfsModelRef): string {
 export function buildPredictBody(request: TfsPredictRequest): Record<string, unknown> {
   const hasInstances = request.instances !== undefined;
   const hasInputs = request.inputs !== undefined;
-  if (hasInstances === hasInputs) fail('predict takes exactly one of instances (rows) or inputs (columns)');
+  if (hasInstances === hasInputs)
+    check.fail('predict takes exactly one of instances (rows) or inputs (columns)');
   const body: Record<string, unknown> = {};
   if (request.signatureName !== undefined) {
-    requireName(request.signatureName, 'signatureName');
+    check.name(request.signatureName, 'signatureName');
     body.signature_name = request.signatureName;
   }
   if (hasInstances) {
     if (!Array.isArray(request.instances) || request.instances.length === 0) {
-      fail('instances must be a non-empty array');
+      check.fail('instances must be a non-empty array');
     }
     body.instances = request.instances;
   } else {
@@ -98,7 +92,7 @@ export function buildPredictBody(request: TfsPredictRequest): Record<string, unk
     const empty = Array.isArray(inputs)
       ? inputs.length === 0
       : !isPlainObject(inputs) || Object.keys(inputs).length === 0;
-    if (empty) fail('inputs must be a non-empty object of named inputs or a non-empty array');
+    if (empty) check.fail('inputs must be a non-empty object of named inputs or a non-empty array');
     body.inputs = inputs;
   }
   return body;
