@@ -29,8 +29,6 @@ export function groqSubject(): ConformanceSubject<GroqClient> {
     streamSummary: summariseChatStream,
     tagOf: lastUserMessage,
     providerRequestIds: true,
-    // Server-side failures alternate with caller errors so the five in a row that open the breaker never
-    // happen; the rate limit comes last, as a retry hint on it would pause the lane for the cases after it.
     errorCases: [
       {
         name: '498 flex capacity_exceeded',

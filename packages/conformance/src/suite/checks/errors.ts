@@ -11,6 +11,12 @@ export const errorChecks: Check[] = [
       const c = client({ retry: { maxRetries: 0 } });
       expectTrue(subject.errorCases.length > 0, 'the subject lists its error cases');
       for (const [i, errorCase] of subject.errorCases.entries()) {
+        // Each case stands alone: earlier 5xx must not open the breaker and an earlier retry hint must not
+        // pause the lane (the fake clock never moves here), whatever order a subject lists its cases in.
+        for (const lane of c.lanes()) {
+          lane.breaker.reset();
+          lane.queue.resume();
+        }
         emulator.script(subject.callRoute, [errorCase.fault]);
         const error = await expectRejects(subject.call(c, `error-${i}`), errorCase.expect, errorCase.name);
         expectTrue(error.provider === subject.name, `${errorCase.name}: the error names its provider`);
