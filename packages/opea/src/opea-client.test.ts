@@ -1,49 +1,11 @@
-import { FakeClock, InvalidRequestError, StreamError } from '@ipfs-accelerate/core';
-import { collect, type ScriptedServer, startScriptedServer, waitFor } from '@ipfs-accelerate/core/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvalidRequestError, StreamError } from '@ipfs-accelerate/core';
+import { collect, waitFor } from '@ipfs-accelerate/core/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { OpeaValidationError } from './opea-error.js';
-import { createOpea, type OpeaClient, type OpeaOptions } from './opea-provider.js';
+import { answer, client, clock, reopen, server, useOpeaServer } from './test/opea-harness.js';
 import { pythonTextRepr } from './test/python-repr.js';
 
-const VARS = ['OPEA_API_ENDPOINT', 'OPEA_API_URL', 'OPEA_API_KEY', 'OPEA_MODEL'];
-const _KEY = 'opea-gateway-key-0123456789abcdef';
-
-let server: ScriptedServer;
-let clock: FakeClock;
-let client: OpeaClient;
-
-function open(options: OpeaOptions = {}): OpeaClient {
-  return createOpea({
-    baseURL: server.baseURL,
-    clock,
-    retry: { jitter: 'none', initialDelayMs: 100 },
-    ...options,
-  });
-}
-
-beforeEach(async () => {
-  for (const name of VARS) vi.stubEnv(name, '');
-  server = await startScriptedServer();
-  clock = new FakeClock(1_700_000_000_000);
-  client = open();
-});
-
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await client.destroy();
-  await server.close();
-});
-
-const answer = {
-  id: 'chatcmpl-AbC',
-  object: 'chat.completion',
-  created: 1741569952,
-  model: 'chatqna',
-  choices: [
-    { index: 0, message: { role: 'assistant', content: 'OPEA is a platform.' }, finish_reason: 'stop' },
-  ],
-  usage: { prompt_tokens: 0, total_tokens: 0, completion_tokens: 0 },
-};
+useOpeaServer();
 
 describe('chatQnA', () => {
   it('posts the question with stream:false and the RAG knobs, and reads the answer', async () => {
@@ -183,8 +145,7 @@ describe('streamChatQnA', () => {
 describe('microservices', () => {
   it('chats through /v1/chat/completions with the OPEA_MODEL default', async () => {
     vi.stubEnv('OPEA_MODEL', 'Intel/neural-chat-7b-v3-3');
-    await client.destroy();
-    client = open();
+    await reopen();
     server.reply({
       json: {
         ...answer,

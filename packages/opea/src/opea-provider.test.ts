@@ -1,49 +1,11 @@
 /** Creation and configuration: defaults, environment, options, the key kept secret. */
 import { inspect } from 'node:util';
-import { FakeClock, InvalidRequestError } from '@ipfs-accelerate/core';
-import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createOpea, type OpeaClient, type OpeaOptions } from './opea-provider.js';
+import { InvalidRequestError } from '@ipfs-accelerate/core';
+import { describe, expect, it, vi } from 'vitest';
+import { createOpea } from './opea-provider.js';
+import { answer, client, KEY, open, server, useOpeaServer } from './test/opea-harness.js';
 
-const VARS = ['OPEA_API_ENDPOINT', 'OPEA_API_URL', 'OPEA_API_KEY', 'OPEA_MODEL'];
-const KEY = 'opea-gateway-key-0123456789abcdef';
-
-let server: ScriptedServer;
-let clock: FakeClock;
-let client: OpeaClient;
-
-function open(options: OpeaOptions = {}): OpeaClient {
-  return createOpea({
-    baseURL: server.baseURL,
-    clock,
-    retry: { jitter: 'none', initialDelayMs: 100 },
-    ...options,
-  });
-}
-
-beforeEach(async () => {
-  for (const name of VARS) vi.stubEnv(name, '');
-  server = await startScriptedServer();
-  clock = new FakeClock(1_700_000_000_000);
-  client = open();
-});
-
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await client.destroy();
-  await server.close();
-});
-
-const answer = {
-  id: 'chatcmpl-AbC',
-  object: 'chat.completion',
-  created: 1741569952,
-  model: 'chatqna',
-  choices: [
-    { index: 0, message: { role: 'assistant', content: 'OPEA is a platform.' }, finish_reason: 'stop' },
-  ],
-  usage: { prompt_tokens: 0, total_tokens: 0, completion_tokens: 0 },
-};
+useOpeaServer();
 
 describe('configuration', () => {
   it('defaults to the megaservice on port 8888', async () => {
