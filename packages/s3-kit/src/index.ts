@@ -48,8 +48,10 @@ export {
   MAX_PARTS,
   MIN_PART_SIZE,
   partSizeFor,
+  type UploadAbortFailure,
   type UploadFileInput,
   type UploadFileResult,
+  uploadAbortFailure,
   uploadFile,
   uploadFilePart,
 } from './s3-multipart.js';
@@ -68,7 +70,7 @@ export type {
   PutObjectResult,
   S3Context,
 } from './s3-objects.js';
-export { type PresignUrlInput, presignObjectUrl } from './s3-presign.js';
+export { DEFAULT_PRESIGN_EXPIRES_SECONDS, type PresignUrlInput, presignObjectUrl } from './s3-presign.js';
 export { type S3ProtocolOptions, s3Protocol } from './s3-protocol.js';
 export { expectRoot, xmlBlocks, xmlEscape, xmlRoot, xmlText, xmlUnescape } from './s3-xml.js';
 export {

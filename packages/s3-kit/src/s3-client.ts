@@ -105,7 +105,11 @@ export interface S3KitClient extends ObjectStoreCapability, BackendControl {
     input: CopyObjectInput,
     options?: RequestOptions,
   ): Promise<{ etag?: string; lastModified?: Date; requestId: string }>;
-  /** Uploads a file: one PutObject when small, else multipart with parts streamed from disk. */
+  /**
+   * Uploads a file: one PutObject when small, else multipart with parts streamed from disk. A multipart upload
+   * that fails (a part, the caller's abort, the completion) is aborted before the original error is thrown;
+   * when that abort fails too, the error carries an `uploadAbortFailure` (see `uploadAbortFailure()`).
+   */
   uploadFile(input: UploadFileInput, options?: RequestOptions): Promise<UploadFileResult>;
   /** CreateMultipartUpload -> upload id. */
   createMultipartUpload(
@@ -135,7 +139,10 @@ export interface S3KitClient extends ObjectStoreCapability, BackendControl {
     input: { bucket: string; key: string; uploadId: string },
     options?: RequestOptions,
   ): Promise<void>;
-  /** A presigned GET or PUT URL (signed locally; expiry 1 s .. 7 days, default 3600 s). */
+  /**
+   * A presigned GET or PUT URL, signed locally with `now()`: expiry an integer from 1 s to 604800 s (7 days),
+   * default 3600 s; anything else is an InvalidRequestError before anything is signed.
+   */
   presignUrl(input: PresignUrlInput): string;
 }
 

@@ -5,7 +5,7 @@ import { InvalidRequestError, ServerError } from '@ipfs-accelerate/core';
 import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createS3Kit, type S3KitClient } from './s3-client.js';
-import { MIN_PART_SIZE, partSizeFor } from './s3-multipart.js';
+import { MIN_PART_SIZE, partSizeFor, uploadAbortFailure } from './s3-multipart.js';
 import { UNSIGNED_PAYLOAD } from './sigv4.js';
 
 const MiB = 1024 * 1024;
@@ -79,12 +79,36 @@ describe('uploadFile (multipart)', () => {
       { status: 400, body: '<Error><Code>InvalidArgument</Code><Message>bad part</Message></Error>' },
       { status: 204 },
     );
-    await expect(
-      client.uploadFile({ bucket: 'b', key: 'k', filePath: bigFile, partSize: 5 * MiB }),
-    ).rejects.toThrow('bad part');
+    const error = await client
+      .uploadFile({ bucket: 'b', key: 'k', filePath: bigFile, partSize: 5 * MiB })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain('bad part');
     const last = server.requests.at(-1);
     expect([last?.method, last?.url]).toEqual(['DELETE', '/b/k?uploadId=UP-1']);
     expect(server.requests.filter((r) => r.method === 'PUT').length).toBe(2);
+    expect(uploadAbortFailure(error)).toBeUndefined();
+  });
+
+  it('an abort that fails too does not mask the part error: it is attached with the upload id', async () => {
+    server.reply(
+      initiated,
+      part(1),
+      { status: 400, body: '<Error><Code>InvalidArgument</Code><Message>bad part</Message></Error>' },
+      { status: 500, body: '<Error><Code>InternalError</Code><Message>abort broke</Message></Error>' },
+    );
+    const error = await client
+      .uploadFile({ bucket: 'b', key: 'k', filePath: bigFile, partSize: 5 * MiB })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect((error as Error).message).toContain('bad part');
+    const failure = uploadAbortFailure(error);
+    expect(failure?.uploadId).toBe('UP-1');
+    expect(failure?.abortError).toBeInstanceOf(ServerError);
+    expect(failure?.abortError).toMatchObject({ providerCode: 'InternalError' });
+    expect(server.requests.filter((r) => r.method === 'DELETE').length).toBe(1);
+    // A successful abort attaches nothing.
+    expect(uploadAbortFailure(new Error('plain'))).toBeUndefined();
+    expect(uploadAbortFailure(undefined)).toBeUndefined();
   });
 
   it('detects the 200-with-<Error> answer of CompleteMultipartUpload and aborts', async () => {

@@ -186,8 +186,47 @@ export function partSizeFor(size: number, asked: number): number {
 }
 
 /**
+ * What {@link uploadFile} adds to its error when aborting the failed upload failed too: the AbortMultipartUpload
+ * error and the upload id (so the caller can abort it later, or let a lifecycle rule expire it).
+ */
+export interface UploadAbortFailure {
+  /** The AbortMultipartUpload error; the thrown error itself stays the original failure. */
+  readonly abortError: unknown;
+  /** The upload that may be left in progress. */
+  readonly uploadId: string;
+}
+
+const ABORT_FAILURE = 'uploadAbortFailure';
+
+/** The {@link UploadAbortFailure} attached to an error thrown by {@link uploadFile}, if aborting failed too. */
+export function uploadAbortFailure(error: unknown): UploadAbortFailure | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const attached = (error as { [ABORT_FAILURE]?: unknown })[ABORT_FAILURE];
+  return typeof attached === 'object' && attached !== null && 'uploadId' in attached
+    ? (attached as UploadAbortFailure)
+    : undefined;
+}
+
+function attachAbortFailure(error: unknown, failure: UploadAbortFailure): void {
+  if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
+  Object.defineProperty(error, ABORT_FAILURE, {
+    value: failure,
+    enumerable: true,
+    configurable: true,
+    writable: true,
+  });
+}
+
+/**
  * Uploads a file: one PutObject up to the threshold, else a multipart upload whose parts stream from disk
- * in parallel. A failure (or an abort) aborts the upload before the error is thrown.
+ * in parallel.
+ *
+ * On any failure after the upload is created (a part failing for good after the pipeline's retries, the
+ * caller's abort, CompleteMultipartUpload failing) the upload is aborted before the error is thrown, so no
+ * parts are left to bill storage. The abort is one pipeline call (bounded by the backend's retry policy and
+ * attempt timeout, not by the caller's signal or deadline, which may already have fired). If the abort fails
+ * too, the caller still gets the original error, with an `uploadAbortFailure` property
+ * ({@link UploadAbortFailure}; read it with {@link uploadAbortFailure}).
  */
 export async function uploadFile(
   ctx: S3Context,
@@ -259,7 +298,11 @@ export async function uploadFile(
   } catch (error) {
     // Never leave a half-done upload: abort it (with the pipeline's retries, even if the caller aborted).
     const { signal: _signal, requestId: _id, deadlineMs: _deadline, ...rest } = options ?? {};
-    await abortMultipartUpload(ctx, { ...target, uploadId }, rest).catch(() => undefined);
+    try {
+      await abortMultipartUpload(ctx, { ...target, uploadId }, rest);
+    } catch (abortError) {
+      attachAbortFailure(error, { abortError, uploadId });
+    }
     throw error;
   } finally {
     unlink();

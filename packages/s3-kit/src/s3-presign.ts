@@ -2,7 +2,10 @@
 import { AuthenticationError, buildUrl, InvalidRequestError, type LaneInfo } from '@ipfs-accelerate/core';
 import { addressUrl, objectPath } from './s3-address.js';
 import type { S3Addressing } from './s3-config.js';
-import { presignRequest } from './sigv4-presign.js';
+import { MAX_PRESIGN_EXPIRES_SECONDS, presignRequest, validateExpiresIn } from './sigv4-presign.js';
+
+/** Expiry of a presigned URL when none is given: one hour, in seconds. */
+export const DEFAULT_PRESIGN_EXPIRES_SECONDS = 3600;
 
 /** What to presign. */
 export interface PresignUrlInput {
@@ -10,7 +13,11 @@ export interface PresignUrlInput {
   key: string;
   /** @default 'GET' */
   method?: 'GET' | 'PUT';
-  /** Seconds the URL stays valid, 1 .. 604800. @default 3600 (the seed's) */
+  /**
+   * Seconds the URL stays valid: an integer from 1 to 604800 (7 days, S3's limit); anything else (0, negative,
+   * fractional, NaN, over 7 days, not a number) is an InvalidRequestError before anything is signed.
+   * @default 3600 ({@link DEFAULT_PRESIGN_EXPIRES_SECONDS})
+   */
   expiresIn?: number;
   /** For PUT: the content type the uploader must send (it is signed). */
   contentType?: string;
@@ -18,7 +25,11 @@ export interface PresignUrlInput {
   endpointId?: string;
 }
 
-/** Presigns a URL for a lane's endpoint and credentials. */
+/**
+ * Presigns a URL for a lane's endpoint and credentials, valid from `now` for `input.expiresIn` seconds
+ * (default {@link DEFAULT_PRESIGN_EXPIRES_SECONDS}, at most {@link MAX_PRESIGN_EXPIRES_SECONDS}). The input is
+ * validated (expiry first) before any credential is read or anything computed; failures are InvalidRequestError.
+ */
 export function presignObjectUrl(
   lane: LaneInfo,
   region: string,
@@ -31,6 +42,9 @@ export function presignObjectUrl(
   const method = input.method ?? 'GET';
   if (method !== 'GET' && method !== 'PUT')
     throw new InvalidRequestError('s3: presigned URLs are for GET or PUT');
+  const expiresIn = validateExpiresIn(
+    input.expiresIn === undefined ? DEFAULT_PRESIGN_EXPIRES_SECONDS : input.expiresIn,
+  );
   const accessKeyId = lane.apiKey();
   const secretAccessKey = lane.secret('secretAccessKey');
   if (accessKeyId === undefined || secretAccessKey === undefined) {
@@ -56,7 +70,7 @@ export function presignObjectUrl(
       service: 's3',
       date: now,
     },
-    { expiresIn: input.expiresIn ?? 3600 },
+    { expiresIn },
   );
   url.search = query;
   return url.href;

@@ -43,7 +43,7 @@ export interface PresignResult {
   signature: string;
 }
 
-/** Validates an expiry in seconds: an integer from 1 to 7 days. */
+/** Validates an expiry in seconds: an integer from 1 to 7 days, else an InvalidRequestError naming the bound. */
 export function validateExpiresIn(expiresIn: unknown): number {
   if (
     typeof expiresIn !== 'number' ||
@@ -52,7 +52,12 @@ export function validateExpiresIn(expiresIn: unknown): number {
     expiresIn > MAX_PRESIGN_EXPIRES_SECONDS
   ) {
     throw new InvalidRequestError(
-      `sigv4: expiresIn must be an integer number of seconds from 1 to ${MAX_PRESIGN_EXPIRES_SECONDS} (7 days); got ${String(expiresIn)}`,
+      `sigv4: expiresIn must be an integer number of seconds from 1 to ${MAX_PRESIGN_EXPIRES_SECONDS} (7 days); got ${
+        // Only numbers are echoed: String() of an arbitrary object can throw (or run its toString).
+        typeof expiresIn === 'number'
+          ? String(expiresIn)
+          : `a value of type ${expiresIn === null ? 'null' : typeof expiresIn}`
+      }`,
     );
   }
   return expiresIn;

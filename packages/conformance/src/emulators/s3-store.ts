@@ -36,6 +36,13 @@ export function createS3State(buckets: readonly string[]): S3State {
   return { buckets: new Map(buckets.map((b) => [b, new Map()])), uploads: new Map(), counter: 0 };
 }
 
+/** Parts held by uploads not completed or aborted (what S3 would bill for an orphaned upload). */
+export function storedPartCount(state: S3State): number {
+  let parts = 0;
+  for (const upload of state.uploads.values()) parts += upload.parts.size;
+  return parts;
+}
+
 /** `"<md5 hex>"` of a body. */
 export function md5ETag(body: Buffer): string {
   return `"${createHash('md5').update(body).digest('hex')}"`;

@@ -15,7 +15,7 @@ import type {
 import { s3Operation } from './s3-operations.js';
 import { errorXml, s3ErrorReply, xml } from './s3-shapes.js';
 import { type EmulatorCredential, verifyPayloadHash, verifySigV4 } from './s3-sigv4.js';
-import { createS3State, type S3State, type StoredObject } from './s3-store.js';
+import { createS3State, type S3State, type StoredObject, storedPartCount } from './s3-store.js';
 
 /** The access key of an emulator started without `credentials`. */
 export const S3_EMULATOR_ACCESS_KEY = 'AKIAEMULATOR0000001';
@@ -48,6 +48,8 @@ export interface S3Emulator extends Emulator {
   objects(bucket: string): ReadonlyMap<string, StoredObject> | undefined;
   /** Multipart uploads not completed or aborted. */
   readonly openUploads: number;
+  /** Parts stored in those uploads (0 once every upload is completed or aborted: no orphaned parts). */
+  readonly storedParts: number;
 }
 
 /** The request id the emulator gives a request (in `x-amz-request-id` and error bodies). */
@@ -136,5 +138,6 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
     region: { enumerable: true, value: options.region ?? 'us-east-1' },
     objects: { value: (bucket: string) => state.buckets.get(bucket) },
     openUploads: { enumerable: true, get: () => state.uploads.size },
+    storedParts: { enumerable: true, get: () => storedPartCount(state) },
   }) as S3Emulator;
 }
