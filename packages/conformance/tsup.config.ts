@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/vitest.ts', 'src/cli.ts'],
+  entry: ['src/index.ts', 'src/vitest.ts', 'src/cli.ts', 'src/soak-cli.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

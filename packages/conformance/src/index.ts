@@ -49,6 +49,17 @@ export {
 export { startTeiEmulator, type TeiEmulator, type TeiEmulatorOptions, teiProtocol } from './emulators/tei.js';
 export { startTgiEmulator, type TgiEmulator, tgiProtocol } from './emulators/tgi.js';
 export {
+  DEFAULT_FAULT_WEIGHTS,
+  FaultMix,
+  type FaultMixOptions,
+  SOAK_FAULT_KINDS,
+  type SoakFaultKind,
+} from './soak/fault-mix.js';
+export { createRandom, type Random } from './soak/random.js';
+export { runSoak, SOAK_CLIENT_DEFAULTS } from './soak/run-soak.js';
+export { renderSoakMarkdown, renderSoakTable, renderSoakViolations } from './soak/soak-table.js';
+export type { SoakOptions, SoakReport } from './soak/soak-types.js';
+export {
   chatCapabilityChecks,
   lastUserMessage,
   summariseChatStream,

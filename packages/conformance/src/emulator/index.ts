@@ -15,6 +15,7 @@ export type {
   EmulatorRequest,
   ErrorSpec,
   Fault,
+  FaultSource,
   JsonReply,
   Reply,
   RouteHandler,

@@ -8,6 +8,7 @@ import type {
   EmulatorOptions,
   EmulatorRequest,
   Fault,
+  FaultSource,
   Reply,
 } from './types.js';
 import {
@@ -45,7 +46,8 @@ class EmulatorServer implements Emulator {
   /** Wake-up functions of held requests, in arrival order. */
   readonly #holds = new Set<() => void>();
   readonly #requests: EmulatorRequest[] = [];
-  readonly #requestLogLimit: number;
+  #requestLogLimit: number;
+  #faultSource: FaultSource | undefined;
   #received = 0;
   #inFlight = 0;
   #maxInFlight = 0;
@@ -97,6 +99,17 @@ class EmulatorServer implements Emulator {
     this.#script.clear();
   }
 
+  setFaultSource(source: FaultSource | undefined): void {
+    this.#faultSource = source;
+  }
+
+  setRequestLogLimit(limit: number): void {
+    this.#requestLogLimit = Math.max(0, limit);
+    if (this.#requests.length > this.#requestLogLimit) {
+      this.#requests.splice(0, this.#requests.length - this.#requestLogLimit);
+    }
+  }
+
   release(count = Number.POSITIVE_INFINITY): void {
     let left = count;
     for (const wake of this.#holds) {
@@ -136,14 +149,22 @@ class EmulatorServer implements Emulator {
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     this.#inFlight++;
     if (this.#inFlight > this.#maxInFlight) this.#maxInFlight = this.#inFlight;
+    // A request stops counting when its reply is written, or as soon as its client is gone: the socket's end
+    // of stream is seen before any request that follows on another connection (the response's own 'close'
+    // comes a loop phase later), so a client that aborts and sends again is not counted twice.
+    const socket = req.socket;
     let settled = false;
     const settle = (): void => {
       if (settled) return;
       settled = true;
       this.#inFlight--;
+      socket.off('end', settle);
+      socket.off('error', settle);
     };
     res.once('finish', settle);
     res.once('close', settle);
+    socket.once('end', settle);
+    socket.once('error', settle);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => undefined);
@@ -154,7 +175,7 @@ class EmulatorServer implements Emulator {
 
   async #handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const request = this.#log(req, body);
-    const fault = this.#script.take(`${request.method} ${request.path}`);
+    const fault = this.#script.take(`${request.method} ${request.path}`) ?? this.#faultSource?.(request);
     if (fault?.kind === 'reset-before-headers') {
       resetSocket(req.socket);
       return;

@@ -46,6 +46,12 @@ export type Fault =
   /** Stream frames (or four JSON body chunks) spaced by `intervalMs` of real time. */
   | { kind: 'drip'; intervalMs: number };
 
+/**
+ * Picks a fault for a request that no script covers (see {@link Emulator.setFaultSource}); `undefined` answers
+ * normally. Chaos runs use it to inject a seeded random mix of faults.
+ */
+export type FaultSource = (request: EmulatorRequest) => Fault | undefined;
+
 /** A whole (non-streamed) reply. */
 export interface JsonReply {
   readonly kind: 'json';
@@ -145,6 +151,13 @@ export interface Emulator {
    */
   script(route: string, faults: Fault[]): void;
   clearScripts(): void;
+  /**
+   * Consults `source` for every request that neither its route's script nor `'*'` covers; `undefined` turns it
+   * off. Scripts win over the source.
+   */
+  setFaultSource(source: FaultSource | undefined): void;
+  /** Keeps only the most recent `limit` requests in {@link requests} from now on (0: none), as the option does. */
+  setRequestLogLimit(limit: number): void;
   /** Releases up to `count` (default all) requests waiting on a `hold` fault, oldest first. */
   release(count?: number): void;
   /** Requests waiting on `hold`. */

@@ -64,6 +64,12 @@ async function setup(kit: Partial<S3KitOptions> = {}) {
 }
 
 /**
+ * `waitFor` with room for disk I/O: parts stream from a file through the thread pool, which on a loaded machine
+ * takes far more event-loop turns than socket I/O (a hang still fails, within seconds).
+ */
+const waitForIo = (condition: () => boolean, what: string) => waitFor(condition, what, 2_000_000);
+
+/**
  * Settles a call whose retries sleep on the FakeClock: fires each backoff sleep as soon as one is pending (the
  * attempt and idle timers, minutes away, are never reached), until the call settles.
  */
@@ -82,7 +88,10 @@ async function settle(pending: Promise<unknown>, clock: FakeClock): Promise<unkn
     return next !== undefined && next - clock.now() <= 60_000;
   };
   while (outcome === undefined) {
-    await waitFor(() => outcome !== undefined || backoffPending(), 'a backoff sleep or the end of the call');
+    await waitForIo(
+      () => outcome !== undefined || backoffPending(),
+      'a backoff sleep or the end of the call',
+    );
     if (outcome === undefined) await clock.advance((clock.nextTimerAt() ?? clock.now()) - clock.now());
   }
   if ('value' in outcome) throw new Error(`expected a failure, got ${JSON.stringify(outcome.value)}`);
@@ -138,12 +147,12 @@ describe('uploadFile aborts the multipart upload on failure (no orphaned parts)'
     const controller = new AbortController();
     const pending = upload(client, { signal: controller.signal }).catch((e: unknown) => e);
     // One part is held; the other two (the kit sends up to 4 at once) are stored before the abort.
-    await waitFor(() => emulator.held === 1 && emulator.storedParts === 2, 'one part held, two stored');
+    await waitForIo(() => emulator.held === 1 && emulator.storedParts === 2, 'one part held, two stored');
     expect(emulator.openUploads).toBe(1);
     controller.abort();
     const error = await pending;
     expect(error).toBeInstanceOf(AbortError);
-    await waitFor(() => emulator.held === 0 && emulator.inFlight === 0, 'the held part closed');
+    await waitForIo(() => emulator.held === 0 && emulator.inFlight === 0, 'the held part closed');
     expect(deletes(emulator)).toHaveLength(1);
     expectNothingLeft(emulator);
   });
