@@ -650,14 +650,18 @@ export class Backend {
     return sendAttempt(this.#transport, send, abort);
   }
 
-  /** Notes what the response headers say (first byte, status, ids, rate limits); true for an error status. */
+  /**
+   * Notes what the response headers say (first byte, status, ids, rate limits); true for an error status.
+   * A 3xx is one: redirects are never followed (they could carry credentials to another origin), and an
+   * API that answers with one has not done what was asked, whatever the body says.
+   */
   #observe(response: HttpResponse, context: AttemptContext, state: RequestState): boolean {
     this.#tracker.markFirstByte(state.record);
     context.status = response.status;
     context.providerRequestId = firstHeader(response.headers, this.#adapter.requestIdHeaders);
     this.#observeRateLimits(context.lane as Lane, response.headers);
     if (context.providerRequestId !== undefined) state.record.providerRequestId = context.providerRequestId;
-    return response.status >= 400;
+    return response.status >= 300;
   }
 
   #errorOf(response: HttpResponse): Promise<AccelerateError> {

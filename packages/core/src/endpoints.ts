@@ -10,6 +10,7 @@ import { CircuitOpenError, InvalidRequestError } from './errors/index.js';
 import { Secret } from './redact.js';
 import type { RateLimitInfo } from './retry-hints.js';
 import { DIAGNOSTIC_CHANNELS, publish } from './tracking/diagnostics.js';
+import { assertSafeHeaders, quoteUrl } from './transport/validate-http-request.js';
 
 /**
  * Bumped whenever any lane's secrets may have changed (a lane made, updated or removed), so a redactor built
@@ -72,6 +73,8 @@ export class Lane implements LaneInfo {
     this.id = id;
     this.#baseURL = normalizeBaseURL(config.baseURL);
     this.#weight = validateWeight(config.weight);
+    validateApiKey(config.apiKey);
+    assertSafeHeaders(config.headers);
     this.#headers = { ...config.headers };
     this.#apiKey =
       config.apiKey === undefined || config.apiKey === '' ? undefined : new Secret(config.apiKey);
@@ -136,8 +139,13 @@ export class Lane implements LaneInfo {
 
   /** @internal */
   update(patch: EndpointPatch): void {
-    if (patch.baseURL !== undefined) this.#baseURL = normalizeBaseURL(patch.baseURL);
-    if (patch.weight !== undefined) this.#weight = validateWeight(patch.weight);
+    // Everything is checked before anything changes, so a rejected patch leaves the lane as it was.
+    const baseURL = patch.baseURL === undefined ? undefined : normalizeBaseURL(patch.baseURL);
+    const weight = patch.weight === undefined ? undefined : validateWeight(patch.weight);
+    validateApiKey(patch.apiKey);
+    assertSafeHeaders(patch.headers);
+    if (baseURL !== undefined) this.#baseURL = baseURL;
+    if (weight !== undefined) this.#weight = weight;
     if (patch.headers !== undefined) this.#headers = { ...patch.headers };
     if (patch.apiKey !== undefined) this.#apiKey = patch.apiKey === '' ? undefined : new Secret(patch.apiKey);
     secretsEpoch++;
@@ -216,13 +224,22 @@ function validateWeight(weight: number | undefined): number {
   return weight;
 }
 
-/** Only http(s) URLs are accepted; a trailing slash is removed so paths join cleanly. */
+/**
+ * Only absolute http(s) URLs are accepted, without credentials, query string or fragment (a key there
+ * would show wherever the endpoint is described, and a path could not be appended after it); a trailing
+ * slash is removed so paths join cleanly. Messages never quote credentials or a query string.
+ */
 export function normalizeBaseURL(baseURL: string): string {
+  if (typeof baseURL !== 'string') {
+    throw new InvalidRequestError(
+      `baseURL must be a string; got ${baseURL === null ? 'null' : typeof baseURL}`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(baseURL);
   } catch {
-    throw new InvalidRequestError(`baseURL is not a valid URL: ${JSON.stringify(String(baseURL))}`);
+    throw new InvalidRequestError(`baseURL is not a valid absolute URL: ${quoteUrl(baseURL)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidRequestError(`baseURL must use http or https; got ${JSON.stringify(url.protocol)}`);
@@ -230,7 +247,23 @@ export function normalizeBaseURL(baseURL: string): string {
   if (url.username || url.password) {
     throw new InvalidRequestError('baseURL must not carry credentials; pass apiKey instead');
   }
+  if (url.search !== '' || url.hash !== '' || baseURL.includes('?') || baseURL.includes('#')) {
+    throw new InvalidRequestError(
+      `baseURL must not have a query string or fragment (pass keys as apiKey): ${quoteUrl(baseURL)}`,
+    );
+  }
   return url.href.replace(/\/+$/, '');
+}
+
+/** Rejects an API key that could not travel in a header (CR or LF would split it). */
+function validateApiKey(apiKey: unknown): void {
+  if (apiKey === undefined) return;
+  if (typeof apiKey !== 'string') {
+    throw new InvalidRequestError(`apiKey must be a string; got ${apiKey === null ? 'null' : typeof apiKey}`);
+  }
+  if (apiKey.includes('\r') || apiKey.includes('\n')) {
+    throw new InvalidRequestError('apiKey contains CR or LF');
+  }
 }
 
 /**

@@ -189,6 +189,7 @@ export {
   UndiciTransport,
   type UndiciTransportOptions,
 } from './transport/undici-transport.js';
+export { quoteUrl } from './transport/validate-http-request.js';
 export {
   createInputChecks,
   type InputChecks,

@@ -3,7 +3,7 @@
  * `:11434`, `myhost`), not as a URL, and the seed's `OLLAMA_API_URL` ends in `/api`; both are turned into a
  * base URL the same way the official clients do before request paths (`/api/chat`, …) are appended.
  */
-import { readEnv } from '@ipfs-accelerate/core';
+import { quoteUrl, readEnv } from '@ipfs-accelerate/core';
 import { check } from './ollama-validate.js';
 
 /** The default base URL: a local server on Ollama's port. */
@@ -34,7 +34,7 @@ export function normalizeOllamaHost(host: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw check.invalid(`host is not a valid URL or host:port: ${JSON.stringify(host)}`);
+    throw check.invalid(`host is not a valid URL or host:port: ${quoteUrl(host)}`);
   }
   if (!explicitScheme && url.port === '') url.port = String(OLLAMA_DEFAULT_PORT);
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';

@@ -4,7 +4,7 @@
  * with `/v1`, so a base URL given with a trailing `/v1` (the seed's `OPEA_API_ENDPOINT` default is
  * `http://localhost:8000/v1`) is accepted and the suffix dropped.
  */
-import { InvalidRequestError, readEnv } from '@ipfs-accelerate/core';
+import { InvalidRequestError, quoteUrl, readEnv } from '@ipfs-accelerate/core';
 
 /** The default ports of the OPEA services (GenAIExamples ChatQnA compose files, GenAIComps defaults). */
 export const OPEA_DEFAULT_PORTS = Object.freeze({
@@ -50,7 +50,7 @@ export function normalizeOpeaBaseURL(baseURL: string): string {
   try {
     url = new URL(baseURL.trim());
   } catch {
-    throw new InvalidRequestError(`opea: baseURL is not a URL: ${JSON.stringify(baseURL)}`, {
+    throw new InvalidRequestError(`opea: baseURL is not a URL: ${quoteUrl(baseURL)}`, {
       provider: 'opea',
     });
   }

@@ -15,10 +15,30 @@ export interface RequestTarget {
 
 const MAX_QUOTED_URL_CHARS = 80;
 
-/** The URL without its query string and cut short, safe to put in a message. */
-function quoteUrl(url: string): string {
-  const query = url.search(/[?#]/);
-  const head = query === -1 ? url : url.slice(0, query);
+/**
+ * The text without whatever a URL parser could read as user info: from after the scheme (the first `:`)
+ * and its slashes up to the last `@` before the path. On text alone, so it also works on URLs that did
+ * not parse, and wider than the parser on purpose (it would stop at `?` or `#`; here a password holding
+ * them goes too).
+ */
+function withoutUserInfo(url: string): string {
+  let start = url.indexOf(':') + 1;
+  while (url[start] === '/' || url[start] === '\\') start++;
+  const path = url.slice(start).search(/[/\\]/);
+  const end = path === -1 ? url.length : start + path;
+  const at = url.lastIndexOf('@', end - 1);
+  return at < start ? url : url.slice(0, start) + url.slice(at + 1);
+}
+
+/**
+ * A URL (or text meant as one, parsed or not) quoted for an error message: without user info, query string
+ * or fragment (each may carry a credential), cut short. Providers that parse base URLs of their own use it
+ * for the same reason.
+ */
+export function quoteUrl(url: string): string {
+  const bare = withoutUserInfo(url);
+  const query = bare.search(/[?#]/);
+  const head = query === -1 ? bare : bare.slice(0, query);
   return JSON.stringify(
     head.length > MAX_QUOTED_URL_CHARS ? `${head.slice(0, MAX_QUOTED_URL_CHARS)}…` : head,
   );
@@ -46,10 +66,9 @@ function parseTarget(url: string): RequestTarget {
   let parsed: URL;
   try {
     parsed = new URL(url);
-  } catch (error) {
-    throw new InvalidRequestError(`url must be an absolute http(s) URL; got ${quoteUrl(url)}`, {
-      cause: error,
-    });
+  } catch {
+    // No cause: the URL parser's error keeps the whole input (credentials, query) as `input`.
+    throw new InvalidRequestError(`url must be an absolute http(s) URL; got ${quoteUrl(url)}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new InvalidRequestError(`url must use http: or https:; got ${JSON.stringify(parsed.protocol)}`);

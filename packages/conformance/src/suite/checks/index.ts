@@ -4,6 +4,7 @@ import { breakerChecks } from './breaker.js';
 import { errorChecks } from './errors.js';
 import { observabilityChecks } from './observability.js';
 import { retryChecks } from './retry.js';
+import { secretChecks } from './secrets.js';
 import { streamingChecks } from './streaming.js';
 
 /** Every feature check of the suite, in table order. */
@@ -14,4 +15,5 @@ export const FEATURE_CHECKS: readonly Check[] = [
   ...observabilityChecks,
   ...streamingChecks,
   ...errorChecks,
+  ...secretChecks,
 ];
