@@ -57,7 +57,12 @@ export {
 } from './soak/fault-mix.js';
 export { createRandom, type Random } from './soak/random.js';
 export { runSoak, SOAK_CLIENT_DEFAULTS } from './soak/run-soak.js';
-export { renderSoakMarkdown, renderSoakTable, renderSoakViolations } from './soak/soak-table.js';
+export {
+  renderSoakBreakdown,
+  renderSoakMarkdown,
+  renderSoakTable,
+  renderSoakViolations,
+} from './soak/soak-table.js';
 export type { SoakOptions, SoakReport } from './soak/soak-types.js';
 export {
   chatCapabilityChecks,

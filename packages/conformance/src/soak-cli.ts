@@ -8,7 +8,12 @@ import { parseArgs } from 'node:util';
 import { BACKENDS } from './backends.js';
 import { activeResources, settledResources } from './soak/resources.js';
 import { runSoak } from './soak/run-soak.js';
-import { renderSoakMarkdown, renderSoakTable, renderSoakViolations } from './soak/soak-table.js';
+import {
+  renderSoakBreakdown,
+  renderSoakMarkdown,
+  renderSoakTable,
+  renderSoakViolations,
+} from './soak/soak-table.js';
 import type { SoakReport } from './soak/soak-types.js';
 
 const USAGE = `Usage: ipfs-accelerate-soak [options]
@@ -70,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const leaks = await settledResources(baseline);
   if (values.json) process.stdout.write(`${JSON.stringify({ reports, leaks }, null, 2)}\n`);
-  else process.stdout.write(`\n${renderSoakTable(reports)}\n`);
+  else process.stdout.write(`\n${renderSoakTable(reports)}\n\n${renderSoakBreakdown(reports)}\n`);
   if (values.markdown) writeFileSync(values.markdown, `${renderSoakMarkdown(reports)}\n`);
   const violations = renderSoakViolations(reports);
   if (violations || leaks.length > 0) {

@@ -11,8 +11,8 @@ const HEADER = [
   'Shed',
   'Cancels',
   'Retries',
-  'Trips',
-  'Recovered',
+  'Opened',
+  'Closed',
   'In-flight',
   'Queue',
   'Unhandled',
@@ -91,6 +91,23 @@ export function renderSoakMarkdown(reports: readonly SoakReport[]): string {
     ...reports.map((r) => line(row(r))),
     line(totals(reports).map((c, i) => (i === 0 ? '**Total**' : c))),
   ].join('\n');
+}
+
+/** Two lines over all reports: the faults injected by kind, and the final errors by code, largest first. */
+export function renderSoakBreakdown(reports: readonly SoakReport[]): string {
+  const faults: Record<string, number> = {};
+  const errors: Record<string, number> = {};
+  for (const r of reports) {
+    for (const [kind, n] of Object.entries(r.faults)) faults[kind] = (faults[kind] ?? 0) + n;
+    for (const [code, n] of Object.entries(r.errorsByCode)) errors[code] = (errors[code] ?? 0) + n;
+  }
+  const list = (counts: Record<string, number>): string =>
+    Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+  return `Faults injected: ${list(faults)}\nFinal errors by code: ${list(errors)}`;
 }
 
 /** Every violation, one line each, prefixed with the backend. */

@@ -118,6 +118,8 @@ describe('ipfs-accelerate-soak (built)', () => {
     expect(result.signal).toBeNull();
     expect(result.status, result.stderr).toBe(0);
     for (const b of BACKENDS) expect(result.stdout).toMatch(new RegExp(`${b.title}\\s+\\d+.*pass`));
+    expect(result.stdout).toMatch(/Faults injected: .*\d/);
+    expect(result.stdout).toMatch(/Final errors by code: /);
     expect(result.stdout).toContain('Every invariant held; nothing leaked.');
   });
 
