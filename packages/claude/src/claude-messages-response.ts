@@ -87,13 +87,28 @@ export function convertClaudeUsage(usage: ClaudeWireUsage | undefined): ClaudeUs
   return result;
 }
 
+/**
+ * JSON text of a tool call's `input`. An input nested too deeply to write back as JSON (JSON.stringify
+ * runs out of stack) is a ResponseFormatError.
+ */
+export function toolInputJson(input: unknown): string {
+  try {
+    return JSON.stringify(input ?? {});
+  } catch (cause) {
+    throw new ResponseFormatError('claude: a tool_use input is nested too deeply to write as JSON', {
+      provider: PROVIDER,
+      cause,
+    });
+  }
+}
+
 /** A `tool_use` block -> a ToolCall whose `arguments` is the JSON text of `input`. */
 export function toolCallOf(block: ClaudeResponseBlock): ToolCall {
   const { id, name, input } = block;
   if (typeof id !== 'string' || id === '' || typeof name !== 'string' || name === '') {
     throw new ResponseFormatError('claude: a tool_use block without id or name', { provider: PROVIDER });
   }
-  return { id, name, arguments: JSON.stringify(input ?? {}) };
+  return { id, name, arguments: toolInputJson(input) };
 }
 
 /** Parses the answer of `POST /v1/messages` (not streamed). A body of `type: "error"` throws its error. */

@@ -13,7 +13,12 @@ import {
 } from '@ipfs-accelerate/core';
 import type { ClaudeWireUsage, JsonObject } from './claude-api-types.js';
 import { claudeStreamError } from './claude-error.js';
-import { type ClaudeUsage, convertClaudeUsage, mapClaudeStopReason } from './claude-messages-response.js';
+import {
+  type ClaudeUsage,
+  convertClaudeUsage,
+  mapClaudeStopReason,
+  toolInputJson,
+} from './claude-messages-response.js';
 import { PROVIDER } from './claude-validate.js';
 
 /** Text, reasoning and tool-call deltas are content: once one reached the caller, the stream is not retried. */
@@ -117,7 +122,7 @@ export function createClaudeStreamMapper(): FrameMapper<SseEvent, ChatStreamEven
     if (!tool || tool.sawArguments) return undefined;
     tool.sawArguments = true;
     const start = isPlainObject(tool.startInput) ? tool.startInput : {};
-    return { type: 'tool-call-delta', index: tool.index, argumentsDelta: JSON.stringify(start) };
+    return { type: 'tool-call-delta', index: tool.index, argumentsDelta: toolInputJson(start) };
   };
 
   return {

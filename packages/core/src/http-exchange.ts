@@ -259,7 +259,14 @@ export function extractErrorMessage(json: unknown, fallback: string): string {
     }
     if (typeof o.message === 'string' && o.message) return o.message;
     if (typeof o.detail === 'string' && o.detail) return o.detail;
-    if (o.detail !== undefined) return JSON.stringify(o.detail).slice(0, 500);
+    if (o.detail !== undefined) {
+      try {
+        return JSON.stringify(o.detail).slice(0, 500);
+      } catch {
+        // Nested deeper than JSON.stringify's stack allows (a RangeError): not worth a message.
+        return fallback;
+      }
+    }
   }
   return fallback;
 }

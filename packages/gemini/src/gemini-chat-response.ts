@@ -34,6 +34,17 @@ export interface CandidateParts {
   calls: Array<{ id?: string; name: string; arguments: string }>;
 }
 
+/** JSON text of a function call's `args`; args nested too deeply to write back as JSON are malformed. */
+function argumentsJson(args: unknown): string {
+  try {
+    return JSON.stringify(args ?? {});
+  } catch (cause) {
+    throw new ResponseFormatError('gemini: functionCall args are nested too deeply to write as JSON', {
+      cause,
+    });
+  }
+}
+
 /** Reads a candidate's parts: text, thought text and function calls; other part kinds are skipped. */
 export function readCandidateParts(candidate: GeminiWireCandidate | undefined): CandidateParts {
   const out: CandidateParts = { text: '', reasoning: '', calls: [] };
@@ -51,8 +62,7 @@ export function readCandidateParts(candidate: GeminiWireCandidate | undefined): 
       if (typeof call.name !== 'string' || call.name === '') {
         throw new ResponseFormatError('gemini: a functionCall part without a name');
       }
-      const args = call.args ?? {};
-      const entry: CandidateParts['calls'][number] = { name: call.name, arguments: JSON.stringify(args) };
+      const entry: CandidateParts['calls'][number] = { name: call.name, arguments: argumentsJson(call.args) };
       if (typeof call.id === 'string' && call.id !== '') entry.id = call.id;
       out.calls.push(entry);
     }

@@ -58,12 +58,22 @@ function typeOf(detail: Record<string, unknown>): string {
   return typeof type === 'string' ? type : '';
 }
 
+/**
+ * One field of the object form of a Duration: a number, or an int64 written as a string. Nothing else is
+ * coerced: `Number()` of an object runs its `toString`, which a body can make throw or recurse.
+ */
+function durationPart(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+}
+
 /** A proto3 JSON Duration: `"37s"`, `"1.5s"`, or the object form `{seconds, nanos}`. */
 function durationMs(value: unknown): number | undefined {
   if (typeof value === 'string') return parseGoogleRetryDelay(value);
   if (isPlainObject(value)) {
-    const seconds = Number(value.seconds ?? 0);
-    const nanos = Number(value.nanos ?? 0);
+    const seconds = durationPart(value.seconds);
+    const nanos = durationPart(value.nanos);
     const ms = seconds * 1000 + nanos / 1e6;
     return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
   }
@@ -122,9 +132,19 @@ export function geminiErrorFromStatus(
   fallbackMessage: string,
 ): AccelerateError {
   const name = typeof status?.status === 'string' && status.status !== '' ? status.status : undefined;
+  // Only an error status counts (a body's `code` is any number it likes), and a name only by its own entry
+  // of the table: `status: "constructor"` must not find Object.prototype's.
   const bodyCode =
-    typeof status?.code === 'number' && Number.isInteger(status.code) ? status.code : undefined;
-  const code = httpStatus ?? bodyCode ?? (name === undefined ? undefined : HTTP_STATUS_OF[name]);
+    typeof status?.code === 'number' &&
+    Number.isInteger(status.code) &&
+    status.code >= 400 &&
+    status.code <= 599
+      ? status.code
+      : undefined;
+  const code =
+    httpStatus ??
+    bodyCode ??
+    (name !== undefined && Object.hasOwn(HTTP_STATUS_OF, name) ? HTTP_STATUS_OF[name] : undefined);
   const message =
     typeof status?.message === 'string' && status.message !== '' ? status.message : fallbackMessage;
   const details = readGeminiErrorDetails(status?.details);

@@ -61,9 +61,19 @@ function modelTypeOf(value: unknown): Pick<HfTeiInfo, 'modelType' | 'pooling' | 
     return pooling === undefined ? { modelType: kind } : { modelType: kind, pooling };
   }
   const labels = detail.id2label;
-  return typeof labels === 'object' && labels !== null
-    ? { modelType: kind, id2label: { ...(labels as Record<string, string>) } }
-    : { modelType: kind };
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) return { modelType: kind };
+  // Only string labels: a body may put anything there, and the type promises strings.
+  const id2label: Record<string, string> = {};
+  for (const [id, label] of Object.entries(labels)) {
+    if (typeof label === 'string')
+      Object.defineProperty(id2label, id, {
+        value: label,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  }
+  return { modelType: kind, id2label };
 }
 
 /** Parses `/info`; `max_client_batch_size` must be a positive integer, since batches are cut by it. */

@@ -40,6 +40,19 @@ interface TgiErrorFields {
   estimatedTimeS: number | undefined;
 }
 
+/**
+ * One entry of a list of messages as text. Not `String()`: a JSON object's own `toString` key (not a
+ * function) makes it throw a TypeError, and a deeply nested array makes it recurse out of stack.
+ */
+function messageText(entry: unknown): string {
+  if (typeof entry === 'string') return entry;
+  try {
+    return JSON.stringify(entry) ?? String(entry);
+  } catch {
+    return '(unreadable)';
+  }
+}
+
 /** Reads `{error, error_type, estimated_time}`; `error` may also be a list of messages (hosted API). */
 function readFields(body: unknown, fallback: string): TgiErrorFields {
   if (typeof body === 'string') {
@@ -53,7 +66,7 @@ function readFields(body: unknown, fallback: string): TgiErrorFields {
   const { error } = body;
   let message = fallback;
   if (typeof error === 'string' && error !== '') message = error;
-  else if (Array.isArray(error) && error.length > 0) message = error.map(String).join('; ');
+  else if (Array.isArray(error) && error.length > 0) message = error.map(messageText).join('; ');
   else if (isJsonObject(error) && typeof error.message === 'string') message = error.message;
   else if (typeof body.message === 'string' && body.message !== '') message = body.message;
   const errorType =
@@ -115,7 +128,9 @@ function loadingOrUnavailable(
 ): AccelerateError {
   if (fields.estimatedTimeS !== undefined || LOADING.test(fields.message)) {
     const error = new OverloadedError(fields.message, { ...base, providerCode: 'model_loading' });
-    if (fields.estimatedTimeS !== undefined) error.retryAfterMs = Math.ceil(fields.estimatedTimeS * 1000);
+    const ms = fields.estimatedTimeS === undefined ? undefined : Math.ceil(fields.estimatedTimeS * 1000);
+    // A time too large for milliseconds (Infinity) is no hint at all.
+    if (ms !== undefined && Number.isFinite(ms)) error.retryAfterMs = ms;
     return error;
   }
   return new OverloadedError(fields.message, base);

@@ -34,6 +34,11 @@ function parse(data: string): unknown {
   }
 }
 
+/** A token count of the final event; anything but a finite non-negative number counts as 0. */
+function tokenCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
 function finishOf(event: Record<string, unknown>, generatedText: string): HfTgiGenerateStreamEvent {
   const finish: Extract<HfTgiGenerateStreamEvent, { type: 'finish' }> = {
     type: 'finish',
@@ -45,8 +50,8 @@ function finishOf(event: Record<string, unknown>, generatedText: string): HfTgiG
     const reason = readFinishReason(details.finish_reason);
     finish.tgiFinishReason = reason;
     finish.finishReason = mapHfTgiFinishReason(reason);
-    const input = typeof details.input_length === 'number' ? details.input_length : 0;
-    const output = typeof details.generated_tokens === 'number' ? details.generated_tokens : 0;
+    const input = tokenCount(details.input_length);
+    const output = tokenCount(details.generated_tokens);
     finish.usage = { inputTokens: input, outputTokens: output, totalTokens: input + output };
     if (typeof details.seed === 'number') finish.seed = details.seed;
   }

@@ -28,6 +28,12 @@ function int(value: unknown, what: string): number {
   return value;
 }
 
+/** A token count: an integer from 0 up to the largest safe integer (a negative or huge one would poison usage). */
+function count(value: unknown, what: string): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw formatError(`${what} is not a count`);
+  return value as number;
+}
+
 function str(value: unknown, what: string): string {
   if (typeof value !== 'string') throw formatError(`${what} is not a string`);
   return value;
@@ -75,7 +81,7 @@ function readBestOf(value: unknown): HfTgiBestOfSequence {
   return {
     generatedText: str(s.generated_text, 'best_of.generated_text'),
     finishReason: readFinishReason(s.finish_reason),
-    generatedTokens: int(s.generated_tokens, 'best_of.generated_tokens'),
+    generatedTokens: count(s.generated_tokens, 'best_of.generated_tokens'),
     ...seedOf(s.seed),
     prefill: list(s.prefill, readPrefill),
     tokens: list(s.tokens, readToken),
@@ -87,7 +93,7 @@ export function readDetails(value: unknown): HfTgiDetails {
   const d = object(value, 'details');
   const details: HfTgiDetails = {
     finishReason: readFinishReason(d.finish_reason),
-    generatedTokens: int(d.generated_tokens, 'details.generated_tokens'),
+    generatedTokens: count(d.generated_tokens, 'details.generated_tokens'),
     ...seedOf(d.seed),
     prefill: list(d.prefill, readPrefill),
     tokens: list(d.tokens, readToken),

@@ -28,6 +28,17 @@ function strings(value: unknown): string[] | undefined {
 }
 
 /**
+ * A status value for a message: a string quoted (and cut short), any other value by its kind. Not
+ * JSON.stringify of the value itself: a body can nest it deeper than the stack goes.
+ */
+function describeStatus(status: unknown): string {
+  if (typeof status === 'string')
+    return JSON.stringify(status.length > 40 ? `${status.slice(0, 40)}…` : status);
+  if (status === null) return 'null';
+  return Array.isArray(status) ? 'of type array' : `of type ${typeof status}`;
+}
+
+/**
  * One model object. The id is `model_id` (the contract), else the seed fixture's `name`, else `id`; a status
  * outside the contract's set is a ResponseFormatError rather than a silent guess.
  */
@@ -41,7 +52,7 @@ export function parseLlvmModel(value: unknown, what = 'model'): LlvmModel {
   const status = o.status;
   if (status !== undefined) {
     if (typeof status !== 'string' || !MODEL_STATUSES.includes(status)) {
-      throw new ResponseFormatError(`llvm: ${what} ${id} has an unknown status ${JSON.stringify(status)}`);
+      throw new ResponseFormatError(`llvm: ${what} ${id} has an unknown status ${describeStatus(status)}`);
     }
     model.status = status as LlvmModelStatus;
   }

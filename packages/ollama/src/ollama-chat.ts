@@ -16,7 +16,7 @@ import type {
   OllamaWireToolCall,
 } from './ollama-api-types.js';
 import { ollamaStreamError } from './ollama-error.js';
-import { asObject } from './ollama-json.js';
+import { asObject, stringOf } from './ollama-json.js';
 import { type OllamaDurations, ollamaDurations, ollamaFinishReason, ollamaUsage } from './ollama-metrics.js';
 import { check, validateModelOptions } from './ollama-validate.js';
 
@@ -128,12 +128,23 @@ export function toolCallFromWire(call: unknown, index: number): ToolCall {
     throw new ResponseFormatError('ollama: a tool call without a function name');
   }
   const id = (call as OllamaWireToolCall).id;
-  const args = fn.arguments;
   return {
     id: typeof id === 'string' && id !== '' ? id : `call_${index}`,
     name: fn.name,
-    arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+    arguments: argumentsJson(fn.arguments),
   };
+}
+
+/** The arguments as JSON text; an object nested too deeply to write back as JSON is malformed. */
+function argumentsJson(args: unknown): string {
+  if (typeof args === 'string') return args;
+  try {
+    return JSON.stringify(args ?? {});
+  } catch (cause) {
+    throw new ResponseFormatError('ollama: tool call arguments are nested too deeply to write as JSON', {
+      cause,
+    });
+  }
 }
 
 /** Parses the answer of `/api/chat` with `stream: false`. */
@@ -149,7 +160,7 @@ export function parseOllamaChatResponse(json: unknown, context: AttemptContext):
     toolCalls,
     finishReason: ollamaFinishReason(data.done_reason, toolCalls.length > 0),
     usage: ollamaUsage(data),
-    model: data.model,
+    model: stringOf(data.model),
     durations: ollamaDurations(data),
     requestId: context.requestId,
   };

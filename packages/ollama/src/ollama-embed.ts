@@ -8,7 +8,7 @@ import {
   ResponseFormatError,
 } from '@ipfs-accelerate/core';
 import type { OllamaWireEmbedResponse } from './ollama-api-types.js';
-import { asObject } from './ollama-json.js';
+import { asObject, stringOf } from './ollama-json.js';
 import { check, optionalKeepAlive, validateModelOptions } from './ollama-validate.js';
 
 /**
@@ -53,11 +53,13 @@ export function parseOllamaEmbedResponse(
   if (embeddings.length !== expected) {
     throw new ResponseFormatError(`ollama: ${embeddings.length} embeddings for ${expected} inputs`);
   }
-  const inputTokens = typeof data.prompt_eval_count === 'number' ? data.prompt_eval_count : 0;
+  const count = data.prompt_eval_count;
+  // A count only: a negative or non-finite number from the wire would poison the usage totals.
+  const inputTokens = typeof count === 'number' && Number.isFinite(count) && count >= 0 ? count : 0;
   const result: EmbedResult = {
     embeddings: embeddings as number[][],
     usage: { inputTokens, outputTokens: 0, totalTokens: inputTokens },
-    model: data.model,
+    model: stringOf(data.model),
     requestId: context.requestId,
   };
   if (context.providerRequestId !== undefined) result.providerRequestId = context.providerRequestId;

@@ -4,7 +4,7 @@
 import type { AttemptContext, FinishReason, FrameMapper } from '@ipfs-accelerate/core';
 import type { OllamaModelOptions, OllamaWireGenerateResponse } from './ollama-api-types.js';
 import { ollamaStreamError } from './ollama-error.js';
-import { asObject, isOllamaDone } from './ollama-json.js';
+import { asObject, isOllamaDone, stringOf } from './ollama-json.js';
 import {
   type OllamaDurations,
   ollamaDurations,
@@ -138,7 +138,8 @@ function encodeImages(images: unknown): string[] {
 }
 
 function contextOf(data: OllamaWireGenerateResponse): number[] | undefined {
-  return Array.isArray(data.context) ? data.context : undefined;
+  const { context } = data;
+  return Array.isArray(context) && context.every((n) => typeof n === 'number') ? context : undefined;
 }
 
 /** Parses the answer of `/api/generate` with `stream: false`. */
@@ -151,7 +152,7 @@ export function parseOllamaGenerateResponse(json: unknown, context: AttemptConte
     finishReason: ollamaFinishReason(data.done_reason, false),
     usage: ollamaUsage(data),
     durations: ollamaDurations(data),
-    model: data.model,
+    model: stringOf(data.model),
     requestId: context.requestId,
   };
   if (typeof data.thinking === 'string' && data.thinking !== '') result.thinking = data.thinking;

@@ -14,6 +14,11 @@ export function isOllamaDone(frame: unknown): boolean {
   return typeof frame === 'object' && frame !== null && (frame as { done?: unknown }).done === true;
 }
 
+/** A string field as it is; any other type (the wire types are not checked by JSON.parse) -> undefined. */
+export function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** An ISO 8601 timestamp as a Date; absent or unparsable -> undefined. */
 export function dateOf(value: unknown): Date | undefined {
   if (typeof value !== 'string' || value === '') return undefined;

@@ -118,8 +118,8 @@ function modelsOf(json: unknown, what: string): OllamaWireModel[] {
 /** Parses `/api/tags`. */
 export function parseOllamaTags(json: unknown): OllamaModelTag[] {
   return modelsOf(json, 'the tags response').map((m) => {
-    const name = m.name ?? m.model ?? '';
-    const tag: OllamaModelTag = { name, model: m.model ?? name, details: modelDetailsOf(m.details) };
+    const name = str(m.name) ?? str(m.model) ?? '';
+    const tag: OllamaModelTag = { name, model: str(m.model) ?? name, details: modelDetailsOf(m.details) };
     const modifiedAt = dateOf(m.modified_at);
     if (modifiedAt) tag.modifiedAt = modifiedAt;
     if (num(m.size) !== undefined) tag.size = num(m.size);
@@ -140,8 +140,12 @@ export function modelInfoOf(tag: OllamaModelTag): ModelInfo {
 /** Parses `/api/ps`. */
 export function parseOllamaPs(json: unknown): OllamaRunningModel[] {
   return modelsOf(json, 'the ps response').map((m) => {
-    const name = m.name ?? m.model ?? '';
-    const running: OllamaRunningModel = { name, model: m.model ?? name, details: modelDetailsOf(m.details) };
+    const name = str(m.name) ?? str(m.model) ?? '';
+    const running: OllamaRunningModel = {
+      name,
+      model: str(m.model) ?? name,
+      details: modelDetailsOf(m.details),
+    };
     if (num(m.size) !== undefined) running.size = num(m.size);
     if (num(m.size_vram) !== undefined) running.sizeVram = num(m.size_vram);
     if (str(m.digest)) running.digest = m.digest;

@@ -38,7 +38,13 @@ export function readValidationIssues(body: unknown): OpeaValidationIssue[] | und
   const issues: OpeaValidationIssue[] = [];
   for (const entry of body.detail) {
     if (!isJsonObject(entry)) return undefined;
-    const loc = Array.isArray(entry.loc) ? entry.loc.map((part) => String(part)).join('.') : '';
+    // FastAPI's `loc` holds names and indexes. Anything else is not coerced (String() of a JSON object runs
+    // its `toString`, which a body can make throw, and of a deeply nested array recurses out of stack).
+    const loc = Array.isArray(entry.loc)
+      ? entry.loc
+          .map((part) => (typeof part === 'string' || typeof part === 'number' ? String(part) : '?'))
+          .join('.')
+      : '';
     const issue: OpeaValidationIssue = {
       field: loc,
       message: typeof entry.msg === 'string' ? entry.msg : 'invalid value',

@@ -78,6 +78,9 @@ export function decodePythonBytesLiteral(literal: string): Uint8Array {
     const next = text[i + 1] as string;
     if (raw) {
       // In a raw literal a backslash escapes nothing; it only keeps the next quote from ending the literal.
+      // The character after it is still one of the literal's: ASCII only.
+      if (next.charCodeAt(0) > 0x7f)
+        throw new SyntaxError('a Python bytes literal holds only ASCII characters');
       out[n++] = 0x5c;
       out[n++] = next.charCodeAt(0);
       i += 2;

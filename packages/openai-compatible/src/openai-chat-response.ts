@@ -48,10 +48,18 @@ function readContent(content: unknown, provider: string): string {
   throw malformed(provider, `message.content is ${typeof content}`);
 }
 
-/** Tool-call arguments are JSON text; a few servers send the object itself. */
+/**
+ * Tool-call arguments are JSON text; a few servers send the object itself. An object nested too deeply to
+ * write back as JSON is a ResponseFormatError.
+ */
 export function readToolArguments(value: unknown): string {
   if (value === undefined || value === null) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch (cause) {
+    throw new ResponseFormatError('tool-call arguments are nested too deeply to write as JSON', { cause });
+  }
 }
 
 function readToolCalls(value: unknown, provider: string): ToolCall[] {

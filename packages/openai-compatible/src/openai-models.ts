@@ -21,7 +21,9 @@ export function parseOpenAIModelsResponse(body: unknown, provider = 'openai'): M
     const model: ModelInfo = { id: item.id };
     if (typeof item.owned_by === 'string') model.ownedBy = item.owned_by;
     if (typeof item.created === 'number' && Number.isFinite(item.created)) {
-      model.createdAt = new Date(item.created * 1000);
+      const createdAt = new Date(item.created * 1000);
+      // Seconds beyond the range of a Date make an Invalid Date: left out like an absent one.
+      if (!Number.isNaN(createdAt.getTime())) model.createdAt = createdAt;
     }
     return model;
   });

@@ -97,11 +97,40 @@ function checkOutputs(outputs: unknown): Array<Record<string, unknown>> {
   });
 }
 
-function flatten(data: unknown[], out: unknown[]): void {
-  for (const item of data) {
-    if (Array.isArray(item)) flatten(item, out);
+/**
+ * Row-major values of nested arrays, without recursion: a body can nest them deeper than the stack goes.
+ * Each value must be of the datatype's kind (boolean for BOOL, string for BYTES, number otherwise); the
+ * first one that is not is returned as `bad`.
+ */
+function flatten(
+  data: unknown[],
+  kind: 'boolean' | 'string' | 'number',
+  out: unknown[],
+): { ok: true } | { ok: false; bad: unknown } {
+  const stack: Array<{ items: unknown[]; at: number }> = [{ items: data, at: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as { items: unknown[]; at: number };
+    if (top.at >= top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const item = top.items[top.at++];
+    if (Array.isArray(item)) stack.push({ items: item, at: 0 });
+    else if (typeof item !== kind) return { ok: false, bad: item };
     else out.push(item);
   }
+  return { ok: true };
+}
+
+function kindOf(datatype: Tensor['datatype']): 'boolean' | 'string' | 'number' {
+  return datatype === 'BOOL' ? 'boolean' : datatype === 'BYTES' ? 'string' : 'number';
+}
+
+/** A value for a message: a string quoted and cut short, anything else by its kind (never coerced). */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
 }
 
 function readTensor(value: unknown, where: string): Tensor {
@@ -109,7 +138,7 @@ function readTensor(value: unknown, where: string): Tensor {
   const { name, datatype, shape, data, parameters } = value;
   if (typeof name !== 'string') throw bad(`${where}.name is not a string`);
   if (!isTensorDatatype(datatype))
-    throw bad(`${where} (${name}) has an unknown datatype ${String(datatype)}`);
+    throw bad(`${where} (${name}) has an unknown datatype ${describeValue(datatype)}`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw bad(`${where} (${name}).shape is not an array of non-negative integers`);
   }
@@ -119,7 +148,10 @@ function readTensor(value: unknown, where: string): Tensor {
   }
   // KServe allows nested data; the common Tensor is flat, row-major.
   const flat: unknown[] = [];
-  flatten(data, flat);
+  const kind = kindOf(datatype);
+  const read = flatten(data, kind, flat);
+  if (!read.ok)
+    throw bad(`${where} (${name}) holds ${describeValue(read.bad)} where ${datatype} needs a ${kind}`);
   const expected = elementCount(shape as number[]);
   if (flat.length !== expected) {
     throw bad(`${where} (${name}) has ${flat.length} values for shape [${shape.join(', ')}] (${expected})`);

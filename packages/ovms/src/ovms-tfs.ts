@@ -122,12 +122,28 @@ export function parseModelStatus(body: unknown): TfsModelVersionStatus[] {
       throw bad(`model_version_status[${i}] has no state`);
     const status = isPlainObject(entry.status) ? entry.status : {};
     return {
-      version: String(entry.version ?? ''),
+      version: versionText(entry.version),
       state: entry.state,
       errorCode: typeof status.error_code === 'string' ? status.error_code : 'OK',
       errorMessage: typeof status.error_message === 'string' ? status.error_message : '',
     };
   });
+}
+
+/**
+ * A version as text: TF Serving writes int64 as a string, some servers a number. Anything else is not coerced
+ * (String() of a JSON object runs its `toString`, which a body can make throw or recurse): it reads as ''.
+ */
+function versionText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
+}
+
+/** A `dim.size` (int64, as a number or a string): an integer from -1 up, else -1 (unknown). */
+function dimension(value: unknown): number {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : -1;
+  return Number.isSafeInteger(n) && n >= -1 ? n : -1;
 }
 
 function tensorInfos(map: unknown): TfsTensorInfo[] {
@@ -141,7 +157,7 @@ function tensorInfos(map: unknown): TfsTensorInfo[] {
       name: typeof tensor.name === 'string' ? tensor.name : key,
       dtype: typeof tensor.dtype === 'string' ? tensor.dtype : 'DT_INVALID',
       // int64 sizes come as strings in proto JSON.
-      shape: dims.map((d: unknown) => Number(isPlainObject(d) ? (d.size ?? -1) : -1)),
+      shape: dims.map((d: unknown) => dimension(isPlainObject(d) ? d.size : undefined)),
     };
   });
 }
@@ -157,10 +173,20 @@ export function parseTfsModelMetadata(body: unknown): TfsModelMetadata {
   const signatures: TfsModelMetadata['signatures'] = {};
   for (const [name, def] of Object.entries(defs)) {
     if (!isPlainObject(def)) continue;
-    signatures[name] = { inputs: tensorInfos(def.inputs), outputs: tensorInfos(def.outputs) };
-    if (typeof def.methodName === 'string') signatures[name].methodName = def.methodName;
+    const signature: TfsModelMetadata['signatures'][string] = {
+      inputs: tensorInfos(def.inputs),
+      outputs: tensorInfos(def.outputs),
+    };
+    if (typeof def.methodName === 'string') signature.methodName = def.methodName;
+    // defineProperty, not assignment: a signature named `__proto__` is a key like any other.
+    Object.defineProperty(signatures, name, {
+      value: signature,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   const result: TfsModelMetadata = { name: body.modelSpec.name, signatures };
-  if (body.modelSpec.version !== undefined) result.version = String(body.modelSpec.version);
+  if (body.modelSpec.version !== undefined) result.version = versionText(body.modelSpec.version);
   return result;
 }

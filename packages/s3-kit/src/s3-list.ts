@@ -88,7 +88,8 @@ export function parseListPage(xml: string, status: number, requestId: string): L
     if (key === undefined) throw new ResponseFormatError('s3: a <Contents> entry has no <Key>', { status });
     const info: S3ObjectInfo = { key: decode(key) };
     const size = xmlText(block, 'Size');
-    if (size !== undefined && /^\d+$/.test(size)) info.size = Number(size);
+    if (size !== undefined && /^\d+$/.test(size) && Number.isSafeInteger(Number(size)))
+      info.size = Number(size);
     const etag = xmlText(block, 'ETag');
     if (etag) info.etag = etag;
     const modified = xmlText(block, 'LastModified');
@@ -105,7 +106,13 @@ export function parseListPage(xml: string, status: number, requestId: string): L
   if (isTruncated && !next) {
     throw new ResponseFormatError('s3: a truncated listing without NextContinuationToken', { status });
   }
-  const keyCount = Number(xmlText(xml, 'KeyCount') ?? objects.length + commonPrefixes.length);
+  // The listing loop subtracts it from the keys still wanted: a count, or the listing is broken (NaN would
+  // end the loop early, a negative count would never end it).
+  const keyCountText = xmlText(xml, 'KeyCount');
+  const keyCount = keyCountText === undefined ? objects.length + commonPrefixes.length : Number(keyCountText);
+  if (keyCountText !== undefined && (!/^\d+$/.test(keyCountText) || !Number.isSafeInteger(keyCount))) {
+    throw new ResponseFormatError('s3: the listing has a KeyCount that is not a count', { status });
+  }
   const page: ListObjectsPage = { objects, commonPrefixes, isTruncated, keyCount, requestId };
   if (next) page.nextContinuationToken = next;
   return page;

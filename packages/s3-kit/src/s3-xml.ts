@@ -16,20 +16,84 @@ export function xmlEscape(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** Decodes the five named entities and numeric character references. */
+/** A character reference's code point as text, or undefined when it names no XML character. */
+function characterOf(code: number): string | undefined {
+  // NUL, the surrogates and anything past U+10FFFF are not characters XML can hold (and fromCodePoint
+  // throws a RangeError past U+10FFFF).
+  if (!(code > 0 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+  return String.fromCodePoint(code);
+}
+
+/**
+ * Decodes the five named entities and numeric character references. A reference that names no character
+ * (`&#0;`, `&#xD800;`, `&#x110000;`) or no known entity is kept as written.
+ */
 export function xmlUnescape(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, ref: string) => {
-    if (ref.startsWith('#x')) return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
-    if (ref.startsWith('#')) return String.fromCodePoint(Number.parseInt(ref.slice(1), 10));
+    if (ref.startsWith('#x')) return characterOf(Number.parseInt(ref.slice(2), 16)) ?? whole;
+    if (ref.startsWith('#')) return characterOf(Number.parseInt(ref.slice(1), 10)) ?? whole;
     return ENTITIES[ref] ?? whole;
   });
 }
 
-/** The raw inner XML of every `<tag>…</tag>` (and `''` for `<tag/>`), in order, not nested into itself. */
+/**
+ * `text.indexOf(needle, position)`, remembering the last answer: asked with positions that do not go back
+ * (as xmlBlocks asks), it goes over the text once in all.
+ */
+function forwardSearch(text: string, needle: string): (position: number) => number {
+  let from = Number.POSITIVE_INFINITY;
+  let found = -1;
+  return (position) => {
+    // The last answer holds for any position from where it was asked up to where it was found.
+    if (position >= from && (found === -1 || position <= found)) return found;
+    from = position;
+    found = text.indexOf(needle, position);
+    return found;
+  };
+}
+
+const WHITESPACE = /\s/;
+
+/**
+ * The raw inner XML of every `<tag>…</tag>` (and `''` for `<tag/>`), in order, not nested into itself:
+ * what `/<tag(?:\s[^>]*)?(?:\/>|>([\s\S]*?)<\/tag>)/g` finds, read in one pass. (That pattern itself
+ * backtracks to the end of the text from every `<tag` that does not close: quadratic on a hostile body.)
+ */
 export function xmlBlocks(xml: string, tag: string): string[] {
   const out: string[] = [];
-  const pattern = new RegExp(`<${tag}(?:\\s[^>]*)?(?:/>|>([\\s\\S]*?)</${tag}>)`, 'g');
-  for (const match of xml.matchAll(pattern)) out.push(match[1] ?? '');
+  const open = `<${tag}`;
+  const closes = forwardSearch(xml, `</${tag}>`);
+  const ends = forwardSearch(xml, '>');
+  let position = xml.indexOf(open);
+  while (position !== -1) {
+    const after = position + open.length;
+    const next = xml[after];
+    let end = -1; // where the match ends, when this `<tag` is one
+    if (next !== undefined && WHITESPACE.test(next)) {
+      // Attributes up to the first `>`; then content up to `</tag>`, else `…/>` closes the tag by itself.
+      const gt = ends(after + 1);
+      if (gt !== -1) {
+        const close = closes(gt + 1);
+        if (close !== -1) {
+          out.push(xml.slice(gt + 1, close));
+          end = close + tag.length + 3;
+        } else if (gt - 1 > after && xml[gt - 1] === '/') {
+          out.push('');
+          end = gt + 1;
+        }
+      }
+    } else if (next === '/' && xml[after + 1] === '>') {
+      out.push('');
+      end = after + 2;
+    } else if (next === '>') {
+      const close = closes(after + 1);
+      if (close !== -1) {
+        out.push(xml.slice(after + 1, close));
+        end = close + tag.length + 3;
+      }
+    }
+    position = xml.indexOf(open, end === -1 ? position + 1 : end);
+  }
   return out;
 }
 
@@ -54,7 +118,21 @@ export function expectRoot(xml: string, root: string, status: number): void {
       { status },
     );
   }
-  if (!new RegExp(`</${root}>\\s*$|<${root}[^>]*/>\\s*$`).test(xml)) {
+  if (!endsWithRoot(xml, root)) {
     throw new ResponseFormatError(`s3: the <${root}> document is cut off`, { status });
   }
+}
+
+/**
+ * Whether the document ends (before trailing whitespace) with `</root>` or a self-closing `<root …/>`:
+ * `/<\/root>\s*$|<root[^>]*\/>\s*$/` without its backtracking from every `<root` in the text.
+ */
+function endsWithRoot(xml: string, root: string): boolean {
+  const text = xml.trimEnd(); // trimEnd drops exactly what \s matches
+  if (text.endsWith(`</${root}>`)) return true;
+  if (!text.endsWith('/>')) return false;
+  // `<root` then no `>` until the final `/>`: the last `<root` after the last `>` before it.
+  const lastGt = text.lastIndexOf('>', text.length - 3);
+  const start = text.indexOf(`<${root}`, lastGt + 1);
+  return start !== -1 && start + root.length + 1 <= text.length - 2;
 }

@@ -53,8 +53,10 @@ export class NdjsonParser implements IncrementalTextParser<unknown> {
       pos = lf + 1;
       lf = buf.indexOf('\n', pos);
     }
-    this.#pending = pos === 0 ? buf : buf.slice(pos);
-    this.#checkSize(this.#pending);
+    const pending = pos === 0 ? buf : buf.slice(pos);
+    this.#pending = pending;
+    // A CR at the end may be the first half of a CRLF line end: it is not part of the line.
+    this.#checkSize(pending.charCodeAt(pending.length - 1) === CR ? pending.slice(0, -1) : pending);
   }
 
   end(out: unknown[]): void {

@@ -121,9 +121,12 @@ export class SseParser implements IncrementalTextParser<SseEvent> {
         }
       }
       if (end === pos) this.#dispatch(out);
-      else if (this.#rawJsonLines && this.#isRaw(buf, pos))
-        out.push({ event: 'raw', data: buf.slice(pos, end) });
-      else if (buf.charCodeAt(pos) !== COLON) {
+      else if (this.#rawJsonLines && this.#isRaw(buf, pos)) {
+        const line = buf.slice(pos, end);
+        // A raw line is an event of its own: the cap holds for it as well, however it was chunked.
+        this.#checkRaw(line);
+        out.push({ event: 'raw', data: line });
+      } else if (buf.charCodeAt(pos) !== COLON) {
         if (colon !== -1 && colon < pos) colon = buf.indexOf(':', pos);
         this.#field(buf, pos, end, colon !== -1 && colon < end ? colon : end);
       }
@@ -206,6 +209,14 @@ export class SseParser implements IncrementalTextParser<SseEvent> {
     this.#data = undefined;
     this.#dataLength = 0;
     this.#eventType = '';
+  }
+
+  #checkRaw(line: string): void {
+    const max = this.#maxEventBytes;
+    if (line.length * 3 <= max) return;
+    if (line.length > max || Buffer.byteLength(line) > max) {
+      throw new ResponseFormatError(`Server-sent event larger than maxEventBytes (${max} bytes)`);
+    }
   }
 
   #checkSize(): void {
