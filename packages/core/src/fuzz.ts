@@ -19,6 +19,8 @@
  * fc.assert(fc.property(anyErrorResponse, (response) => { mapsToTaxonomyError(() => parseError(response)); }));
  * ```
  */
+
+export { chunkSource, concatBytes, splitBytes } from './testing/fuzz-bytes.js';
 export {
   eventsOf,
   expectChatStreamEvent,

@@ -7,41 +7,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccelerateError, ResponseFormatError } from '../errors/index.js';
+import { chunkSource, concatBytes, splitBytes } from '../testing/fuzz-bytes.js';
 import { decodeNdjson, type NdjsonDecodeOptions, NdjsonParser } from './ndjson-decoder.js';
 
 const encoder = new TextEncoder();
 const bytesOf = (text: string) => encoder.encode(text);
-
-function source(chunks: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
-  return {
-    async *[Symbol.asyncIterator]() {
-      yield* chunks;
-    },
-  };
-}
-
-/** Splits `bytes` at the given offsets (taken modulo its length + 1), so a cut may fall anywhere. */
-function split(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
-  const cuts = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const parts: Uint8Array[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    parts.push(bytes.subarray(from, cut));
-    from = cut;
-  }
-  parts.push(bytes.subarray(from));
-  return parts;
-}
-
-function concat(pieces: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
-}
 
 interface Outcome {
   values: unknown[];
@@ -52,7 +22,7 @@ interface Outcome {
 async function run(chunks: readonly Uint8Array[], options?: NdjsonDecodeOptions): Promise<Outcome> {
   const values: unknown[] = [];
   try {
-    for await (const value of decodeNdjson(source(chunks), options)) values.push(value);
+    for await (const value of decodeNdjson(chunkSource(chunks), options)) values.push(value);
     return { values, failed: false };
   } catch (error) {
     return { values, failed: true, error };
@@ -116,14 +86,14 @@ const PIECES: readonly Uint8Array[] = [
 ];
 const streamBytes = fc
   .array(fc.oneof(fc.constantFrom(...PIECES), fc.uint8Array({ maxLength: 6 })), { maxLength: 40 })
-  .map(concat);
+  .map(concatBytes);
 const cutPoints = fc.array(fc.nat(), { maxLength: 12 });
 
 describe('decodeNdjson fuzz', () => {
   it('arbitrary bytes in arbitrary chunks: the reference values, or a ResponseFormatError after them (property)', async () => {
     await fc.assert(
       fc.asyncProperty(streamBytes, cutPoints, async (bytes, points) => {
-        const outcome = await run(split(bytes, points), { maxLineBytes: Number.POSITIVE_INFINITY });
+        const outcome = await run(splitBytes(bytes, points), { maxLineBytes: Number.POSITIVE_INFINITY });
         expectTypedFailure(outcome);
         const expected = reference(bytes);
         expect(outcome.failed).toBe(expected.failed);
@@ -140,7 +110,7 @@ describe('decodeNdjson fuzz', () => {
         cutPoints,
         fc.integer({ min: 1, max: 24 }),
         async (bytes, points, max) => {
-          const outcome = await run(split(bytes, points), { maxLineBytes: max });
+          const outcome = await run(splitBytes(bytes, points), { maxLineBytes: max });
           expectTypedFailure(outcome);
           const expected = reference(bytes);
           expect(expected.values.slice(0, outcome.values.length)).toEqual(outcome.values);
@@ -188,7 +158,7 @@ describe('decodeNdjson round trip', () => {
             text += line.blank + line.pad + JSON.stringify(line.value) + line.pad;
             if (i < lines.length - 1 || trailingEol) text += line.eol;
           });
-          const outcome = await run(split(bytesOf(text), points));
+          const outcome = await run(splitBytes(bytesOf(text), points));
           expect(outcome.failed).toBe(false);
           // JSON.parse(JSON.stringify(v)) is the value the wire can carry (-0 becomes 0).
           expect(outcome.values).toEqual(lines.map((l) => JSON.parse(JSON.stringify(l.value))));
@@ -221,7 +191,7 @@ describe('maxLineBytes under any chunking', () => {
           const cuts = [...points];
           // And a cut between every CR and its LF.
           if (cutAfterCr) for (let i = 0; i < body.length; i++) if (body[i] === 13) cuts.push(i + 1);
-          const outcome = await run(split(body, cuts), { maxLineBytes: max });
+          const outcome = await run(splitBytes(body, cuts), { maxLineBytes: max });
           const firstTooLong = lines.findIndex((l) => Buffer.byteLength(l) > max);
           if (firstTooLong === -1) {
             expect(outcome.failed).toBe(false);

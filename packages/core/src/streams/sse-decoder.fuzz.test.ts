@@ -7,40 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccelerateError, ResponseFormatError } from '../errors/index.js';
+import { chunkSource, concatBytes, splitBytes } from '../testing/fuzz-bytes.js';
 import { decodeSse, type SseDecodeOptions, type SseEvent, SseParser } from './sse-decoder.js';
 
 const encoder = new TextEncoder();
-
-function source(chunks: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
-  return {
-    async *[Symbol.asyncIterator]() {
-      yield* chunks;
-    },
-  };
-}
-
-/** Splits `bytes` at the given offsets (taken modulo its length + 1), so a cut may fall anywhere. */
-function split(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
-  const cuts = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const parts: Uint8Array[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    parts.push(bytes.subarray(from, cut));
-    from = cut;
-  }
-  parts.push(bytes.subarray(from));
-  return parts;
-}
-
-function concat(pieces: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
-}
 
 interface Outcome {
   events: SseEvent[];
@@ -50,7 +20,7 @@ interface Outcome {
 async function run(chunks: readonly Uint8Array[], options?: SseDecodeOptions): Promise<Outcome> {
   const events: SseEvent[] = [];
   try {
-    for await (const event of decodeSse(source(chunks), options)) events.push(event);
+    for await (const event of decodeSse(chunkSource(chunks), options)) events.push(event);
     return { events };
   } catch (error) {
     return { events, error };
@@ -187,7 +157,7 @@ const PIECES: readonly Uint8Array[] = [
 
 const streamBytes = fc
   .array(fc.oneof(fc.constantFrom(...PIECES), fc.uint8Array({ maxLength: 6 })), { maxLength: 40 })
-  .map(concat);
+  .map(concatBytes);
 const cutPoints = fc.array(fc.nat(), { maxLength: 12 });
 const flags = fc.record({ flushIncomplete: fc.boolean(), rawJsonLines: fc.boolean() });
 
@@ -195,7 +165,7 @@ describe('decodeSse fuzz', () => {
   it('arbitrary bytes in arbitrary chunks: the reference events, never an exception (property)', async () => {
     await fc.assert(
       fc.asyncProperty(streamBytes, cutPoints, flags, async (bytes, points, options) => {
-        const outcome = await run(split(bytes, points), {
+        const outcome = await run(splitBytes(bytes, points), {
           ...options,
           maxEventBytes: Number.POSITIVE_INFINITY,
         });
@@ -215,7 +185,7 @@ describe('decodeSse fuzz', () => {
         flags,
         fc.integer({ min: 1, max: 24 }),
         async (bytes, points, options, maxEventBytes) => {
-          const outcome = await run(split(bytes, points), { ...options, maxEventBytes });
+          const outcome = await run(splitBytes(bytes, points), { ...options, maxEventBytes });
           expectTypedFailure(outcome);
           for (const event of outcome.events) {
             expectWellFormed(event);
@@ -307,7 +277,7 @@ describe('decodeSse round trip', () => {
             if (e.retry !== undefined) out.retry = e.retry;
             expected.push(out);
           }
-          const outcome = await run(split(bytesOf(text), points));
+          const outcome = await run(splitBytes(bytesOf(text), points));
           expect(outcome.error).toBeUndefined();
           expect(outcome.events).toEqual(expected);
         },
@@ -325,7 +295,7 @@ describe('decodeSse round trip', () => {
     const single = await run([...bytes].map((b) => Uint8Array.of(b)));
     expect(single.events).toEqual(expected);
     for (let cut = 0; cut <= bytes.length; cut++) {
-      expect((await run(split(bytes, [cut]))).events).toEqual(expected);
+      expect((await run(splitBytes(bytes, [cut]))).events).toEqual(expected);
     }
   });
 });
@@ -374,7 +344,7 @@ describe('maxEventBytes under any chunking', () => {
           const body = bytesOf(
             events.map((lines) => `${lines.map((l) => `data: ${l}${eol}`).join('')}${eol}`).join(''),
           );
-          const outcome = await run(split(body, points), { maxEventBytes: max });
+          const outcome = await run(splitBytes(body, points), { maxEventBytes: max });
           expect(outcome.error).toBeUndefined();
           expect(outcome.events.map((e) => e.data)).toEqual(events.map((lines) => lines.join('\n')));
         },

@@ -31,6 +31,7 @@ import {
   wrongValue,
 } from '../fuzz.js';
 import { isPlainObject } from '../validate-input.js';
+import { chunkSource, concatBytes, splitBytes } from './fuzz-bytes.js';
 
 /** Reads `{ text }` trusting the shape: a TypeError on null, a string method call on a number, … */
 function carelessReader(body: unknown): string {
@@ -329,5 +330,24 @@ describe('the shape checks', () => {
     expect(eventsOf(undefined)).toEqual([]);
     expect(eventsOf('a')).toEqual(['a']);
     expect(eventsOf(['a', 'b'])).toEqual(['a', 'b']);
+  });
+});
+
+describe('byte helpers', () => {
+  it('splitBytes cuts anywhere and concatBytes joins the pieces back (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, points) => {
+        const pieces = splitBytes(bytes, points);
+        expect(pieces.length).toBeLessThanOrEqual(points.length + 1);
+        expect(concatBytes(pieces)).toEqual(bytes);
+      }),
+    );
+  });
+
+  it('chunkSource yields the chunks in order', async () => {
+    const chunks = [Uint8Array.of(1), Uint8Array.of(2, 3)];
+    const seen: Uint8Array[] = [];
+    for await (const chunk of chunkSource(chunks)) seen.push(chunk);
+    expect(seen).toEqual(chunks);
   });
 });
