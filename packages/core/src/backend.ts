@@ -180,6 +180,8 @@ interface RequestState {
   callerSignal: AbortSignal | undefined;
   /** What every admission of this request asks the queue for. */
   acquire: AcquireOptions;
+  /** The endpoint every attempt must use (`RequestOptions.endpointId`), if the caller chose one. */
+  endpointId: string | undefined;
 }
 
 /** A lane picked for an attempt, with its slot when one was free at once. */
@@ -432,6 +434,7 @@ export class Backend {
         cleanup: noop,
         callerSignal,
         acquire: { priority, signal: undefined, deadline, enqueuedAt },
+        endpointId: options?.endpointId,
       };
     }
     const controller = new AbortController();
@@ -455,6 +458,7 @@ export class Backend {
       deadline,
       callerSignal,
       acquire: { priority, signal: controller.signal, deadline, enqueuedAt },
+      endpointId: options?.endpointId,
       cleanup: () => {
         unlink();
         if (timer !== undefined) this.clock.clearTimeout(timer);
@@ -503,7 +507,11 @@ export class Backend {
       } catch (error) {
         held.release();
         // The breaker opened while we waited: try another lane if one can take us, without using an attempt.
-        if (error instanceof CircuitOpenError && laneSkips < this.#pool.lanes().length) {
+        if (
+          error instanceof CircuitOpenError &&
+          state.endpointId === undefined &&
+          laneSkips < this.#pool.lanes().length
+        ) {
           laneSkips++;
           avoid = lane;
           if (this.#pool.lanes().some((l) => l !== lane && l.breaker.canPass())) continue;
@@ -592,7 +600,8 @@ export class Backend {
    */
   #admit(state: RequestState, avoid: Lane | undefined): Admission {
     throwIfAborted(state);
-    const lane = this.#pool.select(avoid);
+    const lane =
+      state.endpointId === undefined ? this.#pool.select(avoid) : this.#pool.pinned(state.endpointId);
     this.#failFastIfCoolingDown(lane);
     try {
       return { lane, permit: admitNow(lane.queue, state.acquire) };

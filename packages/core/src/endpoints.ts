@@ -361,6 +361,26 @@ export class EndpointPool {
     throw this.#allOpen();
   }
 
+  /**
+   * The lane a caller pinned a request to (`RequestOptions.endpointId`): an unknown id is an
+   * InvalidRequestError, an open breaker a CircuitOpenError for that endpoint; other lanes are never used.
+   */
+  pinned(id: string): Lane {
+    const lane = this.#byId.get(id);
+    if (lane === undefined) {
+      throw new InvalidRequestError(`no endpoint with id ${JSON.stringify(id)}`);
+    }
+    if (!lane.breaker.canPass()) {
+      const wait = lane.breaker.retryAfterMs();
+      const retryAfterMs = Number.isFinite(wait) ? wait : undefined;
+      throw new CircuitOpenError(
+        `circuit open for endpoint ${lane.id}${retryAfterMs === undefined ? '' : `; retry in ${retryAfterMs} ms`}`,
+        { retryAfterMs },
+      );
+    }
+    return lane;
+  }
+
   #admissible(lane: Lane): Lane {
     if (!lane.breaker.canPass()) throw this.#allOpen();
     return lane;

@@ -21,6 +21,13 @@ export interface RequestOptions {
   requestId?: string;
   /** Extra headers for this call only. */
   headers?: Record<string, string>;
+  /**
+   * Send every attempt of this call to this endpoint (its `id`) and no other: for state that lives on one
+   * server (an S3 multipart upload, a per-server health probe). An unknown id fails with an
+   * InvalidRequestError before anything is sent; while that endpoint's breaker is open the call fails fast with
+   * a CircuitOpenError instead of moving elsewhere.
+   */
+  endpointId?: string;
 }
 
 /**
@@ -32,7 +39,10 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
   if (typeof options !== 'object' || options === null) {
     throw new InvalidRequestError(`Request options must be an object, got ${typeof options}`);
   }
-  const { priority, deadlineMs, timeoutMs, requestId, signal } = options;
+  const { priority, deadlineMs, timeoutMs, requestId, signal, endpointId } = options;
+  if (endpointId !== undefined && (typeof endpointId !== 'string' || endpointId.length === 0)) {
+    throw new InvalidRequestError('endpointId must be a non-empty string');
+  }
   if (priority !== undefined && !PRIORITIES.includes(priority)) {
     throw new InvalidRequestError(
       `priority must be one of high, normal, low; got ${JSON.stringify(priority)}`,

@@ -51,7 +51,13 @@ describe('uploadFile (multipart)', () => {
       body: '<CompleteMultipartUploadResult><ETag>"final-3"</ETag></CompleteMultipartUploadResult>',
     });
     const result = await client.uploadFile({ bucket: 'b', key: 'k', filePath: bigFile, partSize: 5 * MiB });
-    expect(result).toEqual({ etag: '"final-3"', parts: 3, uploadId: 'UP-1', size: 11 * MiB });
+    expect(result).toEqual({
+      etag: '"final-3"',
+      parts: 3,
+      uploadId: 'UP-1',
+      endpointId: 'endpoint_0',
+      size: 11 * MiB,
+    });
     const [create, p1, p2, p3, complete] = server.requests;
     expect([create?.method, create?.url]).toEqual(['POST', '/b/k?uploads=']);
     expect([p1, p2, p3].map((r) => r?.url)).toEqual([

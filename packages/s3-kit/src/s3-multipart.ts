@@ -44,6 +44,8 @@ export interface UploadFileResult {
   /** 0 for a single PutObject. */
   parts: number;
   uploadId?: string;
+  /** For a multipart upload: the endpoint it went to (create, every part and the completion alike). */
+  endpointId?: string;
   size: number;
 }
 
@@ -72,6 +74,18 @@ export async function createMultipartUpload(
   input: { bucket: string; key: string; contentType?: string; metadata?: Record<string, string> },
   options?: RequestOptions,
 ): Promise<string> {
+  return (await startMultipartUpload(ctx, input, options)).uploadId;
+}
+
+/**
+ * CreateMultipartUpload, also saying which endpoint holds the upload: its parts, completion and abort must go
+ * there (`RequestOptions.endpointId`), since another endpoint has never heard of it.
+ */
+async function startMultipartUpload(
+  ctx: S3Context,
+  input: { bucket: string; key: string; contentType?: string; metadata?: Record<string, string> },
+  options?: RequestOptions,
+): Promise<{ uploadId: string; endpointId: string }> {
   const headers = metadataHeaders(input.metadata, input.contentType);
   return ctx.backend.call(
     {
@@ -80,13 +94,13 @@ export async function createMultipartUpload(
       path: objectPath(input.bucket, input.key),
       query: { uploads: '' },
       headers,
-      parse: async (response) => {
+      parse: async (response, context) => {
         const text = await response.body.text();
         expectRoot(text, 'InitiateMultipartUploadResult', response.status);
         const uploadId = xmlText(text, 'UploadId');
         if (!uploadId)
           throw new ResponseFormatError('s3: no UploadId in the response', { status: response.status });
-        return uploadId;
+        return { uploadId, endpointId: context.lane.id };
       },
     },
     options,
@@ -194,6 +208,8 @@ export interface UploadAbortFailure {
   readonly abortError: unknown;
   /** The upload that may be left in progress. */
   readonly uploadId: string;
+  /** The endpoint that holds it: pass it as `endpointId` when aborting it later. */
+  readonly endpointId: string;
 }
 
 const ABORT_FAILURE = 'uploadAbortFailure';
@@ -249,15 +265,17 @@ export async function uploadFile(
   const partSize = partSizeFor(size, asked);
   const count = Math.ceil(size / partSize);
   const target = { bucket: input.bucket, key: input.key };
-  const uploadId = await createMultipartUpload(
+  const { uploadId, endpointId } = await startMultipartUpload(
     ctx,
     { ...target, contentType: input.contentType, metadata: input.metadata },
     options,
   );
+  // Every later call goes to the endpoint that holds the upload.
+  const pinned: RequestOptions = { ...options, endpointId, requestId: undefined };
   // Parts share one signal: the first failure (or the caller's abort) stops the others.
   const controller = new AbortController();
   const unlink = linkAbort(options?.signal, controller);
-  const partOptions: RequestOptions = { ...options, signal: controller.signal, requestId: undefined };
+  const partOptions: RequestOptions = { ...pinned, signal: controller.signal };
   const parts: CompletedPart[] = [];
   let next = 0;
   let failure: unknown;
@@ -289,19 +307,15 @@ export async function uploadFile(
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
     if (failure !== undefined) throw failure;
-    const { etag } = await completeMultipartUpload(
-      ctx,
-      { ...target, uploadId, parts },
-      { ...options, requestId: undefined },
-    );
-    return { etag, parts: count, uploadId, size };
+    const { etag } = await completeMultipartUpload(ctx, { ...target, uploadId, parts }, pinned);
+    return { etag, parts: count, uploadId, endpointId, size };
   } catch (error) {
     // Never leave a half-done upload: abort it (with the pipeline's retries, even if the caller aborted).
-    const { signal: _signal, requestId: _id, deadlineMs: _deadline, ...rest } = options ?? {};
+    const { signal: _signal, deadlineMs: _deadline, ...rest } = pinned;
     try {
       await abortMultipartUpload(ctx, { ...target, uploadId }, rest);
     } catch (abortError) {
-      attachAbortFailure(error, { abortError, uploadId });
+      attachAbortFailure(error, { abortError, uploadId, endpointId });
     }
     throw error;
   } finally {

@@ -12,6 +12,7 @@ import {
   type HttpResponse,
   ResponseFormatError,
 } from '@ipfs-accelerate/core';
+import { fuzzAttemptContext } from '@ipfs-accelerate/core/fuzz';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { copyObject, deleteObjects } from './s3-copy-delete.js';
@@ -295,7 +296,7 @@ function contextAnswering(text: string, status = 200): S3Context {
           headers: { etag: '"e"' },
           body: { text: async () => text, json: async () => JSON.parse(text), cancel: () => undefined },
         } as unknown as HttpResponse,
-        { requestId: 'req_fuzz', providerRequestId: undefined },
+        fuzzAttemptContext(),
       ),
   };
   return { backend: backend as unknown as Backend, verifyChecksums: false };

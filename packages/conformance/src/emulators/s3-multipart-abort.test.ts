@@ -230,3 +230,53 @@ describe('uploadFile aborts the multipart upload on failure (no orphaned parts)'
     expectNothingLeft(emulator);
   });
 });
+
+describe('uploadFile over several endpoints', () => {
+  async function twoEndpoints() {
+    const [x, y] = await Promise.all([
+      startS3Emulator({ buckets: ['b'] }),
+      startS3Emulator({ buckets: ['b'] }),
+    ]);
+    emulators.push(x, y);
+    const credentials = {
+      accessKeyId: S3_EMULATOR_ACCESS_KEY,
+      secretAccessKey: s3EmulatorSecret(S3_EMULATOR_ACCESS_KEY),
+    };
+    const client = createS3Kit({
+      addressing: 'path',
+      strategy: 'round-robin',
+      endpoints: [
+        { id: 'x', endpoint: x.origin, ...credentials },
+        { id: 'y', endpoint: y.origin, ...credentials },
+      ],
+      retry: { maxRetries: 0 },
+    });
+    clients.push(client);
+    return { x, y, client };
+  }
+
+  it('sends every part and the completion to the endpoint that created the upload', async () => {
+    const { x, y, client } = await twoEndpoints();
+    const result = await upload(client);
+    expect(result.parts).toBe(3);
+    const [holder, other] = result.endpointId === 'x' ? [x, y] : [y, x];
+    expect(['x', 'y']).toContain(result.endpointId);
+    expect(holder.objects('b')?.get('big')?.body.length).toBe(11 * MiB);
+    expect(other.requests.filter((r) => r.path === '/b/big')).toHaveLength(0);
+    for (const emulator of [x, y]) expect([emulator.openUploads, emulator.storedParts]).toEqual([0, 0]);
+  });
+
+  it('aborts on the endpoint that holds the upload when a part fails', async () => {
+    const { x, y, client } = await twoEndpoints();
+    for (const emulator of [x, y]) {
+      emulator.script('PUT /b/big', [{ kind: 'error', status: 403, code: 'AccessDenied' }]);
+    }
+    const error = await upload(client).catch((e: unknown) => e);
+    expect(AccelerateError.isInstance(error)).toBe(true);
+    expect(uploadAbortFailure(error)).toBeUndefined();
+    const deletes = [x, y].map((e) => e.requests.filter((r) => r.method === 'DELETE').length);
+    expect(deletes.sort()).toEqual([0, 1]);
+    expectNothingLeft(x);
+    expectNothingLeft(y);
+  });
+});
