@@ -1,9 +1,17 @@
 /**
  * The whole conformance suite against the custom client above, on the OpenAI-compatible emulator: the same
- * checks the built-in backends pass. This is how you prove a backend of your own.
+ * checks the built-in backends pass. Then the chaos soak, as `pnpm soak` runs it for the built-in backends.
+ * This is how you prove a backend of your own.
  */
-import { type ConformanceSubject, lastUserMessage, startOpenAIEmulator } from '@ipfs-accelerate/conformance';
+import {
+  type ConformanceSubject,
+  lastUserMessage,
+  renderSoakViolations,
+  runSoak,
+  startOpenAIEmulator,
+} from '@ipfs-accelerate/conformance';
 import { describeConformance } from '@ipfs-accelerate/conformance/vitest';
+import { expect, it } from 'vitest';
 import { createMinimalChatClient, type MinimalChatClient } from './minimal-chat-client.js';
 
 const MODEL = 'gpt-4o-mini';
@@ -45,3 +53,10 @@ const subject: ConformanceSubject<MinimalChatClient> = {
 };
 
 describeConformance(subject);
+
+it('keeps every invariant of the chaos soak (500 requests, 30% of them faulted)', async () => {
+  const report = await runSoak(subject, { requests: 500, seed: 7, faultRate: 0.3 });
+  expect(renderSoakViolations([report])).toBe('');
+  expect(report.settled.success + report.settled.error + report.settled.broken).toBe(report.requests);
+  expect(report.faultsInjected).toBeGreaterThan(0);
+});
