@@ -56,6 +56,14 @@ describe('createOpenAIChatStreamMapper', () => {
     ]);
   });
 
+  it('falls back to the position for a tool-call index that is not a non-negative integer', () => {
+    const chunk = (calls: unknown[]) =>
+      data({ id: 'c', choices: [{ index: 0, delta: { tool_calls: calls }, finish_reason: null }] });
+    const calls = [-1, 0.5, 1e308, '2'].map((index) => ({ index, function: { arguments: 'x' } }));
+    const events = run([chunk(calls), DONE]).filter((e) => e.type === 'tool-call-delta');
+    expect(events.map((e) => (e.type === 'tool-call-delta' ? e.index : undefined))).toEqual([0, 1, 2, 3]);
+  });
+
   it('maps tool-call deltas with index, id, name and argument fragments', async () => {
     expect(run(await frames(textFixture('chat-stream-tool-calls.sse')))).toEqual([
       {

@@ -55,7 +55,9 @@ function toolCallDeltas(value: unknown, out: ChatStreamEvent[]): void {
     const fn = isJsonObject(call.function) ? call.function : {};
     const event: ChatStreamEvent & { type: 'tool-call-delta' } = {
       type: 'tool-call-delta',
-      index: typeof call.index === 'number' ? call.index : position,
+      // The wire's index, when it is one a consumer can assemble calls by; else the call's position.
+      index:
+        Number.isSafeInteger(call.index) && (call.index as number) >= 0 ? (call.index as number) : position,
       argumentsDelta: readToolArguments(fn.arguments),
     };
     if (nonEmpty(call.id)) event.id = call.id;

@@ -218,6 +218,17 @@ describe('decodeSse', () => {
     ]);
   });
 
+  it('refuses any other line over maxEventBytes even when it arrives whole in one chunk', async () => {
+    const long = 'x'.repeat(20);
+    for (const line of [`: ${long}`, `event: ${long}`, `id: ${long}`, `unknown: ${long}`]) {
+      await expect(collect([`${line}\ndata: ok\n\n`], { maxEventBytes: 10 }), line).rejects.toBeInstanceOf(
+        ResponseFormatError,
+      );
+    }
+    // Short lines of every kind still pass.
+    expect(await collect([': c\nevent: e\nid: 1\ndata: ok\n\n'], { maxEventBytes: 10 })).toHaveLength(1);
+  });
+
   it('enforces maxEventBytes in bytes, across data lines and on an unfinished line', async () => {
     expect(await collect(['data: 1234\ndata: 56789\n\n'], { maxEventBytes: 10 })).toEqual([
       { event: 'message', data: '1234\n56789' },

@@ -120,12 +120,12 @@ export class SseParser implements IncrementalTextParser<SseEvent> {
           this.#skipLeadingLF = true;
         }
       }
+      // No line may pass the cap, whatever its field (a comment, `event:`, a raw JSON line) and however it was
+      // chunked: an unfinished one is checked as it grows (#checkSize), a finished one here.
+      if ((end - pos) * 3 > this.#maxEventBytes) this.#checkLine(buf, pos, end);
       if (end === pos) this.#dispatch(out);
       else if (this.#rawJsonLines && this.#isRaw(buf, pos)) {
-        const line = buf.slice(pos, end);
-        // A raw line is an event of its own: the cap holds for it as well, however it was chunked.
-        this.#checkRaw(line);
-        out.push({ event: 'raw', data: line });
+        out.push({ event: 'raw', data: buf.slice(pos, end) });
       } else if (buf.charCodeAt(pos) !== COLON) {
         if (colon !== -1 && colon < pos) colon = buf.indexOf(':', pos);
         this.#field(buf, pos, end, colon !== -1 && colon < end ? colon : end);
@@ -211,10 +211,11 @@ export class SseParser implements IncrementalTextParser<SseEvent> {
     this.#eventType = '';
   }
 
-  #checkRaw(line: string): void {
+  /** A finished line other than `data:` (whose value #checkSize counts) over the cap is refused. */
+  #checkLine(buf: string, start: number, end: number): void {
     const max = this.#maxEventBytes;
-    if (line.length * 3 <= max) return;
-    if (line.length > max || Buffer.byteLength(line) > max) {
+    if (buf.startsWith('data:', start)) return;
+    if (end - start > max || Buffer.byteLength(buf.slice(start, end)) > max) {
       throw new ResponseFormatError(`Server-sent event larger than maxEventBytes (${max} bytes)`);
     }
   }

@@ -145,7 +145,7 @@ export function expectToolCall(call: unknown): void {
 
 /**
  * Asserts that `event` is a well-formed chat stream event: text deltas carry a string, tool-call deltas a
- * numeric index and a string `argumentsDelta` (optional string id and name), a finish one of
+ * non-negative integer index and a string `argumentsDelta` (optional string id and name), a finish one of
  * {@link FINISH_REASONS} and valid usage; any other type fails.
  */
 export function expectChatStreamEvent(event: ChatStreamEvent): void {
@@ -155,7 +155,10 @@ export function expectChatStreamEvent(event: ChatStreamEvent): void {
       check(typeof event.text === 'string', () => `${event.type}: text is ${describeValue(event.text)}`);
       return;
     case 'tool-call-delta':
-      check(typeof event.index === 'number', () => `tool-call-delta: index is ${describeValue(event.index)}`);
+      check(
+        Number.isSafeInteger(event.index) && event.index >= 0,
+        () => `tool-call-delta: index is ${describeValue(event.index)}`,
+      );
       check(
         typeof event.argumentsDelta === 'string',
         () => `tool-call-delta: argumentsDelta is ${describeValue(event.argumentsDelta)}`,
