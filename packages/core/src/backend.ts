@@ -58,6 +58,7 @@ import { DIAGNOSTIC_CHANNELS, hasSubscribers, publish } from './tracking/diagnos
 import { generateRequestId } from './tracking/request-id.js';
 import type { RequestRecord, TrackerStats } from './tracking/request-tracker.js';
 import { RequestTracker } from './tracking/request-tracker.js';
+import type { ResponseBody } from './transport/http-types.js';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -127,6 +128,12 @@ export interface CallSpec<T> extends HttpSpec {
   parse(response: HttpResponse, context: AttemptContext): Promise<T> | T;
   /** Token usage of a result, for the ledger. */
   usage?(result: T): TokenUsage | undefined;
+  /**
+   * The result hands the response body to the caller (a download read as it arrives): the body is not
+   * cancelled after `parse`, and the request keeps its concurrency slot until the body has arrived in full,
+   * failed or been cancelled, so such downloads stay within the lane's limit. @default false
+   */
+  keepsBody?: boolean;
 }
 
 /** Maps the decoded frames of one stream attempt to events. A fresh one is made for every attempt. */
@@ -289,8 +296,10 @@ export class Backend {
     first: Admission,
   ): Promise<T> {
     try {
-      const { value, lease, cost } = await this.#attemptLoop(state, spec, options, spec, first);
-      lease.release();
+      const { value, lease, cost, keptBody } = await this.#attemptLoop(state, spec, options, spec, first);
+      // A body handed to the caller keeps the slot until it has arrived (or failed, or was cancelled).
+      if (keptBody?.whenSettled !== undefined) keptBody.whenSettled(() => lease.release());
+      else lease.release();
       this.#retry.recordSuccess(cost);
       this.#tracker.finish(state.record, {
         outcome: 'success',
@@ -477,7 +486,7 @@ export class Backend {
     /** The attempt: a function, or for a call its spec, run inline (one async frame less per request). */
     send: ((context: AttemptContext, abort: AttemptAbort) => Promise<T>) | CallSpec<T>,
     first?: Admission,
-  ): Promise<{ value: T; lease: Lease; cost: number }> {
+  ): Promise<{ value: T; lease: Lease; cost: number; keptBody?: ResponseBody }> {
     const { record } = state;
     let admission = first;
     let attempt = 0;
@@ -487,6 +496,7 @@ export class Backend {
     let lastCost = 0;
     let previousDelay: number | undefined;
     let laneSkips = 0;
+    let keptBody: ResponseBody | undefined;
     for (;;) {
       admission ??= this.#admit(state, avoid);
       const { lane } = admission;
@@ -532,11 +542,14 @@ export class Backend {
           // One attempt of a call: send, check the status, parse; the body never keeps its socket.
           const response = await this.#send(send, context, abort, options);
           if (this.#observe(response, context, state)) throw await this.#errorOf(response);
+          let kept = false;
           try {
             value = await send.parse(response, context);
+            kept = send.keepsBody === true;
           } finally {
-            if (!response.body.consumed) response.body.cancel();
+            if (!kept && !response.body.consumed) response.body.cancel();
           }
+          if (kept) keptBody = response.body;
         }
         // Past the commit point: the attempt timeout no longer applies (a stream may run long).
         lease.disarm();
@@ -545,7 +558,7 @@ export class Backend {
           status: context.status,
           providerRequestId: context.providerRequestId,
         });
-        return { value, lease, cost: lastCost };
+        return { value, lease, cost: lastCost, keptBody };
       } catch (thrown) {
         lease.release();
         const error = this.#normalize(thrown, state, abort);

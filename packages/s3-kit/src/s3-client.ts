@@ -82,7 +82,11 @@ export interface S3KitClient extends ObjectStoreCapability, BackendControl {
     input: GetObjectInput,
     options?: RequestOptions,
   ): Promise<{ body: Uint8Array; info: S3ObjectInfo; requestId: string }>;
-  /** GetObject as a stream of chunks, optionally a byte range. Operation `get-object-stream`. */
+  /**
+   * GetObject as a stream of chunks, optionally a byte range. Operation `get-object-stream`. The download keeps
+   * its connection and its place in the lane's concurrency until the body has arrived in full, failed, or the
+   * loop over it was left (`break`): read it or leave the loop, never just drop it.
+   */
   getObjectStream(
     input: GetObjectInput,
     options?: RequestOptions,

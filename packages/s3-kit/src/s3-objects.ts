@@ -173,6 +173,8 @@ export async function getObjectStream(
       method: 'GET',
       path,
       headers,
+      // The download holds its slot until the body is read (or cancelled): streams stay within the lane's limit.
+      keepsBody: true,
       parse: (response, attempt) => {
         const iterator = response.body[Symbol.asyncIterator]();
         const body: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => iterator };

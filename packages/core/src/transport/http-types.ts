@@ -63,6 +63,12 @@ export interface ResponseBody extends AsyncIterable<Uint8Array> {
   cancel(reason?: unknown): void;
   /** True once a read started or the body was cancelled; a body can be read only once. */
   readonly consumed: boolean;
+  /**
+   * Calls `callback` once the body has arrived in full, failed or been cancelled (at once if it already has).
+   * The core uses it to hold a request's concurrency slot while a caller reads a body it was handed
+   * (`CallSpec.keepsBody`); a transport of your own may leave it out, and the slot is then freed at once.
+   */
+  whenSettled?(callback: () => void): void;
 }
 
 /** Sends HTTP requests. {@link UndiciTransport} is the implementation; tests may supply their own. */

@@ -87,6 +87,7 @@ export class StreamedResponseBody implements ResponseBody {
   readonly #clock: Clock;
   readonly #highWaterMark: number;
   readonly #onSettled: (() => void) | undefined;
+  #settledCallbacks: Array<() => void> | undefined;
 
   #queue: Uint8Array[] = [];
   #head = 0;
@@ -118,6 +119,14 @@ export class StreamedResponseBody implements ResponseBody {
 
   get consumed(): boolean {
     return this.#consumed;
+  }
+
+  whenSettled(callback: () => void): void {
+    if (this.#isSettled()) {
+      callback();
+      return;
+    }
+    (this.#settledCallbacks ??= []).push(callback);
   }
 
   /** Total bytes received so far. */
@@ -354,6 +363,11 @@ export class StreamedResponseBody implements ResponseBody {
       this.#idleTimer = undefined;
     }
     this.#onSettled?.();
+    const callbacks = this.#settledCallbacks;
+    if (callbacks !== undefined) {
+      this.#settledCallbacks = undefined;
+      for (const callback of callbacks) callback();
+    }
   }
 
   #armIdleTimer(ms: number): void {
