@@ -126,7 +126,8 @@ export class StreamedResponseBody implements ResponseBody {
       callback();
       return;
     }
-    (this.#settledCallbacks ??= []).push(callback);
+    if (this.#settledCallbacks === undefined) this.#settledCallbacks = [callback];
+    else this.#settledCallbacks.push(callback);
   }
 
   /** Total bytes received so far. */
