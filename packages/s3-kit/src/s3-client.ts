@@ -12,6 +12,7 @@ import {
   InvalidRequestError,
   type ObjectStoreCapability,
   type RequestOptions,
+  type ResponseBody,
 } from '@ipfs-accelerate/core';
 import {
   resolveS3Config,
@@ -84,13 +85,13 @@ export interface S3KitClient extends ObjectStoreCapability, BackendControl {
   ): Promise<{ body: Uint8Array; info: S3ObjectInfo; requestId: string }>;
   /**
    * GetObject as a stream of chunks, optionally a byte range. Operation `get-object-stream`. The download keeps
-   * its connection and its place in the lane's concurrency until the body has arrived in full, failed, or the
-   * loop over it was left (`break`): read it or leave the loop, never just drop it.
+   * its connection and its place in the lane's concurrency until the body has arrived in full, failed, or was
+   * cancelled: read it (`for await`, or `bytes()`/`text()`), leave the loop, or `cancel()` it; never just drop it.
    */
   getObjectStream(
     input: GetObjectInput,
     options?: RequestOptions,
-  ): Promise<{ body: AsyncIterable<Uint8Array>; info: S3ObjectInfo; requestId: string }>;
+  ): Promise<{ body: ResponseBody; info: S3ObjectInfo; requestId: string }>;
   /** HeadObject. Operation `head-object`. */
   headObject(input: { bucket: string; key: string }, options?: RequestOptions): Promise<S3ObjectInfo>;
   /** DeleteObject. Operation `delete-object`. */

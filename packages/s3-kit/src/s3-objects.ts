@@ -1,4 +1,9 @@
-import { type Backend, InvalidRequestError, type RequestOptions } from '@ipfs-accelerate/core';
+import {
+  type Backend,
+  InvalidRequestError,
+  type RequestOptions,
+  type ResponseBody,
+} from '@ipfs-accelerate/core';
 import { objectPath } from './s3-address.js';
 import { prepareUploadBody, type S3UploadBody } from './s3-body.js';
 import {
@@ -165,7 +170,7 @@ export async function getObjectStream(
   ctx: S3Context,
   input: GetObjectInput,
   options?: RequestOptions,
-): Promise<{ body: AsyncIterable<Uint8Array>; info: S3ObjectInfo; requestId: string }> {
+): Promise<{ body: ResponseBody; info: S3ObjectInfo; requestId: string }> {
   const { path, headers, key } = readSpec(input);
   return ctx.backend.call(
     {
@@ -175,11 +180,11 @@ export async function getObjectStream(
       headers,
       // The download holds its slot until the body is read (or cancelled): streams stay within the lane's limit.
       keepsBody: true,
-      parse: (response, attempt) => {
-        const iterator = response.body[Symbol.asyncIterator]();
-        const body: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => iterator };
-        return { body, info: objectInfoFromHeaders(key, response), requestId: attempt.requestId };
-      },
+      parse: (response, attempt) => ({
+        body: response.body,
+        info: objectInfoFromHeaders(key, response),
+        requestId: attempt.requestId,
+      }),
     },
     options,
   );
