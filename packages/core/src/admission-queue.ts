@@ -11,6 +11,7 @@
  */
 import { type Clock, systemClock, type TimerHandle } from './clock.js';
 import { AbortError, DeadlineExceededError, InvalidRequestError, QueueFullError } from './errors/index.js';
+import { ownRejection, withoutStack } from './own-rejection.js';
 import type { Priority } from './request-options.js';
 
 /** A running slot. Release it exactly when the work ends; releasing again is a no-op. */
@@ -109,15 +110,8 @@ let abortEntry: (entry: Entry) => void;
  */
 export let admitNow: (queue: AdmissionQueue, options: AcquireOptions | undefined) => Permit | undefined;
 
-// The last refusal the queue wrote, from counts alone. The pipeline fails a request the queue refuses in
-// the same synchronous step, so it can tell that the error holds no text from anyone else (no secret to
-// redact) by identity, without a WeakSet entry per refusal (shedding a burst of 10k made 10k of them).
-let lastOwnRejection: Error | undefined;
-
-/** Whether `error` is the refusal the queue wrote last, with no text from anyone else. @internal */
-export function isOwnRejection(error: unknown): boolean {
-  return error !== undefined && error === lastOwnRejection;
-}
+/** Whether `error` is the refusal written last (see own-rejection.ts). @internal */
+export { isOwnRejection } from './own-rejection.js';
 
 /** A task given to {@link AdmissionQueue.run}. */
 type Task = () => unknown;
@@ -757,9 +751,7 @@ export class AdmissionQueue {
         this.#fullRunning = running;
       }
     }
-    const error = withoutStack(() => new QueueFullError(message));
-    lastOwnRejection = error;
-    return error;
+    return ownRejection(() => new QueueFullError(message));
   }
 
   #closedError(): AbortError {
@@ -830,19 +822,4 @@ export class AdmissionQueue {
 
 function abortedError(signal: AbortSignal, message = 'Request aborted before admission'): AbortError {
   return new AbortError(message, { cause: signal.reason });
-}
-
-/**
- * Builds an error without capturing a stack trace, for rejections made in bulk (shedding a burst of 10k
- * requests, closing a full queue): capturing the stack is most of an error's cost, and for a queue's
- * policy rejection the message already says everything.
- */
-function withoutStack<T>(make: () => T): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return make();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
 }

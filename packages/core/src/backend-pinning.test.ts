@@ -122,3 +122,19 @@ describe('RequestOptions.endpointId', () => {
     expect(lanes).toEqual(['a', 'a', 'a']);
   });
 });
+
+describe('fail-fast refusals', () => {
+  it('are built without a stack trace: a burst against open breakers pays for no stack per call', async () => {
+    const backend = make();
+    for (const lane of backend.lanes()) lane.breaker.isolate();
+    const errors = await Promise.all(
+      Array.from({ length: 3 }, () => backend.call(whoAnswers).catch((e: unknown) => e as Error)),
+    );
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(CircuitOpenError);
+      expect(error.stack).not.toMatch(/\n\s+at /);
+      expect(error.message).toMatch(/circuit open for every endpoint/);
+    }
+    expect(a.exchanges.length + b.exchanges.length).toBe(0);
+  });
+});

@@ -10,6 +10,7 @@
 import { createOutcomeWindow, type FailureRatioOptions, type OutcomeWindow } from './breaker-windows.js';
 import { type Clock, systemClock } from './clock.js';
 import { CircuitOpenError, InvalidRequestError } from './errors/index.js';
+import { ownRejection } from './own-rejection.js';
 
 /** Where a breaker stands. `isolated` is held open by {@link CircuitBreaker.isolate} until `reset()`. */
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
@@ -505,11 +506,14 @@ export class CircuitBreaker {
 
   #openError(now: number): CircuitOpenError {
     const lane = this.name === undefined ? '' : ` for lane ${this.name}`;
+    // Made in bulk while the breaker sheds: no stack, and marked as written from counts alone.
     if (this.#state === 'isolated') {
-      return new CircuitOpenError(`circuit isolated${lane}; it stays open until reset()`);
+      return ownRejection(() => new CircuitOpenError(`circuit isolated${lane}; it stays open until reset()`));
     }
     const wait = this.#waitMs(now);
     const what = this.#state === 'open' ? 'open' : `half-open with all ${this.#probeSlots} probe slots busy`;
-    return new CircuitOpenError(`circuit ${what}${lane}; retry in ${wait} ms`, { retryAfterMs: wait });
+    return ownRejection(
+      () => new CircuitOpenError(`circuit ${what}${lane}; retry in ${wait} ms`, { retryAfterMs: wait }),
+    );
   }
 }

@@ -7,6 +7,7 @@ import { AdmissionQueue, type QueueOptions } from './admission-queue.js';
 import { type BreakerOptions, CircuitBreaker } from './circuit-breaker.js';
 import type { Clock } from './clock.js';
 import { CircuitOpenError, InvalidRequestError } from './errors/index.js';
+import { ownRejection } from './own-rejection.js';
 import { Secret } from './redact.js';
 import type { RateLimitInfo } from './retry-hints.js';
 import { DIAGNOSTIC_CHANNELS, publish } from './tracking/diagnostics.js';
@@ -373,9 +374,12 @@ export class EndpointPool {
     if (!lane.breaker.canPass()) {
       const wait = lane.breaker.retryAfterMs();
       const retryAfterMs = Number.isFinite(wait) ? wait : undefined;
-      throw new CircuitOpenError(
-        `circuit open for endpoint ${lane.id}${retryAfterMs === undefined ? '' : `; retry in ${retryAfterMs} ms`}`,
-        { retryAfterMs },
+      throw ownRejection(
+        () =>
+          new CircuitOpenError(
+            `circuit open for endpoint ${lane.id}${retryAfterMs === undefined ? '' : `; retry in ${retryAfterMs} ms`}`,
+            { retryAfterMs },
+          ),
       );
     }
     return lane;
@@ -391,9 +395,13 @@ export class EndpointPool {
     for (const lane of this.#lanes) soonest = Math.min(soonest, lane.breaker.retryAfterMs());
     const retryAfterMs = Number.isFinite(soonest) ? soonest : undefined;
     const which = this.#lanes.length === 1 ? `endpoint ${this.#lanes[0]?.id}` : 'every endpoint';
-    return new CircuitOpenError(
-      `circuit open for ${which}${retryAfterMs === undefined ? '' : `; retry in ${retryAfterMs} ms`}`,
-      { retryAfterMs },
+    // Failing fast is the point: a burst against open breakers must not pay for a stack per call.
+    return ownRejection(
+      () =>
+        new CircuitOpenError(
+          `circuit open for ${which}${retryAfterMs === undefined ? '' : `; retry in ${retryAfterMs} ms`}`,
+          { retryAfterMs },
+        ),
     );
   }
 
