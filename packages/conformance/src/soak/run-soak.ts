@@ -100,7 +100,11 @@ export async function runSoak<C extends BackendControl>(
       `the soak itself failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   } finally {
-    if (client) await client.close().catch(() => client?.destroy());
+    if (client) {
+      const closed = await closeWithin(client, report.violations.length > 0 ? 0 : 5_000);
+      if (!closed)
+        report.violations.push('the client did not close cleanly within 5 s of the last request settling');
+    }
     await Promise.allSettled(emulators.map((e) => e.close()));
     ledger.dispose();
     unhandled.dispose();
@@ -128,6 +132,31 @@ export async function runSoak<C extends BackendControl>(
   if (report.leaks.length > 0) report.violations.push(`leaked after close: ${report.leaks.join(', ')}`);
   report.durationMs = Math.round(performance.now() - started);
   return report;
+}
+
+/**
+ * Closes the client gracefully, or destroys it when that takes longer than `ms` (at once for 0: after a broken
+ * run something may still hang, and the soak must end either way). Whether the graceful close finished.
+ */
+async function closeWithin(client: BackendControl, ms: number): Promise<boolean> {
+  if (ms === 0) {
+    await client.destroy().catch(() => undefined);
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const closed = await Promise.race([
+    client.close().then(
+      () => true,
+      () => false,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  if (!closed) await client.destroy().catch(() => undefined);
+  return closed;
 }
 
 /** The soak's defaults under the caller's settings, section by section. */

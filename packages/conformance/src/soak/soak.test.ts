@@ -70,6 +70,24 @@ describe('the soak catches broken promises', () => {
     expect(report.violations.join('\n')).toMatch(/the tracker never ended its record/);
   });
 
+  it('a request that never settles is a violation, and the soak still ends', async () => {
+    const base = openaiSubject();
+    const subject: ConformanceSubject<ReturnType<typeof base.createClient>> = {
+      ...base,
+      call: (client, tag, options) =>
+        tag === 'soak-13-c' ? new Promise<never>(() => undefined) : base.call(client, tag, options),
+      stream: undefined,
+    };
+    const report = await runSoak(subject, {
+      requests: 100,
+      faultRate: 0,
+      settleTimeoutMs: 300,
+      expectBreakerTrips: false,
+    });
+    expect(report.violations.join('\n')).toMatch(/1 requests did not settle within 300 ms/);
+    expect(report.leaks).toEqual([]);
+  });
+
   it('a server left listening is a leak', async () => {
     const base = openaiSubject();
     const leaked = createServer();
