@@ -128,7 +128,12 @@ describe('fail-fast refusals', () => {
     const backend = make();
     for (const lane of backend.lanes()) lane.breaker.isolate();
     const errors = await Promise.all(
-      Array.from({ length: 3 }, () => backend.call(whoAnswers).catch((e: unknown) => e as Error)),
+      Array.from({ length: 3 }, () =>
+        backend.call(whoAnswers).then(
+          () => new Error('expected a refusal'),
+          (e: unknown) => e as Error,
+        ),
+      ),
     );
     for (const error of errors) {
       expect(error).toBeInstanceOf(CircuitOpenError);
