@@ -20,7 +20,7 @@
  * ```
  */
 
-export { chunkSource, concatBytes, splitBytes } from './testing/fuzz-bytes.js';
+export { chunkSource, concatBytes, recordingSource, splitBytes } from './testing/fuzz-bytes.js';
 export {
   eventsOf,
   expectChatStreamEvent,

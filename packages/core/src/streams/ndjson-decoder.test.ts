@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, ResponseFormatError } from '../errors/index.js';
+import { recordingSource, splitBytes } from '../testing/fuzz-bytes.js';
 import {
   DEFAULT_NDJSON_OPTIONS,
   decodeNdjson,
@@ -10,47 +11,13 @@ import {
 
 const encoder = new TextEncoder();
 
-function sourceOf(chunks: readonly (Uint8Array | string)[]) {
-  const stats = { returned: 0, pulled: 0 };
-  const iterable: AsyncIterable<Uint8Array | string> = {
-    [Symbol.asyncIterator]() {
-      let i = 0;
-      return {
-        next: async () => {
-          stats.pulled++;
-          return i < chunks.length
-            ? { value: chunks[i++] as Uint8Array | string, done: false }
-            : { value: undefined, done: true };
-        },
-        return: async () => {
-          stats.returned++;
-          return { value: undefined, done: true };
-        },
-      };
-    },
-  };
-  return { iterable, stats };
-}
-
 async function collect(
   chunks: readonly (Uint8Array | string)[],
   options?: NdjsonDecodeOptions,
 ): Promise<unknown[]> {
   const values: unknown[] = [];
-  for await (const value of decodeNdjson(sourceOf(chunks).iterable, options)) values.push(value);
+  for await (const value of decodeNdjson(recordingSource(chunks).iterable, options)) values.push(value);
   return values;
-}
-
-function splitAt(bytes: Uint8Array, points: number[]): Uint8Array[] {
-  const sorted = [...new Set(points)].sort((a, b) => a - b);
-  const parts: Uint8Array[] = [];
-  let from = 0;
-  for (const point of sorted) {
-    parts.push(bytes.subarray(from, point));
-    from = point;
-  }
-  parts.push(bytes.subarray(from));
-  return parts;
 }
 
 const SAMPLE = [
@@ -86,7 +53,7 @@ describe('decodeNdjson', () => {
 
   it('yields identical values for every split point, and one byte per chunk', async () => {
     for (let i = 0; i <= SAMPLE_BYTES.length; i++) {
-      expect(await collect(splitAt(SAMPLE_BYTES, [i])), `split at ${i}`).toEqual(SAMPLE_VALUES);
+      expect(await collect(splitBytes(SAMPLE_BYTES, [i])), `split at ${i}`).toEqual(SAMPLE_VALUES);
     }
     expect(await collect(Array.from(SAMPLE_BYTES, (b) => Uint8Array.of(b)))).toEqual(SAMPLE_VALUES);
   });
@@ -103,7 +70,7 @@ describe('decodeNdjson', () => {
           const bytes = encoder.encode(text);
           const points = rawPoints.map((p) => p % (bytes.length + 1));
           // JSON.stringify(-0) is "0": compare against what the wire actually says.
-          expect(await collect(splitAt(bytes, points))).toEqual(
+          expect(await collect(splitBytes(bytes, points))).toEqual(
             values.map((v) => JSON.parse(JSON.stringify(v))),
           );
         },
@@ -113,7 +80,7 @@ describe('decodeNdjson', () => {
 
   it('a malformed line -> ResponseFormatError with a short excerpt, after the values before it', async () => {
     const seen: unknown[] = [];
-    const source = sourceOf([`{"a":1}\n{"b":2}\n{"broken": ${'x'.repeat(5_000)}\n{"c":3}\n`]);
+    const source = recordingSource([`{"a":1}\n{"b":2}\n{"broken": ${'x'.repeat(5_000)}\n{"c":3}\n`]);
     const error = await (async () => {
       for await (const value of decodeNdjson(source.iterable)) seen.push(value);
     })().catch((e: unknown) => e);
@@ -135,7 +102,7 @@ describe('decodeNdjson', () => {
       ResponseFormatError,
     );
     await expect(collect(['"日本語"\n'], { maxLineBytes: 10 })).rejects.toBeInstanceOf(ResponseFormatError); // 11 bytes
-    const endless = sourceOf(Array.from({ length: 100 }, () => 'x'.repeat(100)));
+    const endless = recordingSource(Array.from({ length: 100 }, () => 'x'.repeat(100)));
     await expect(decodeNdjson(endless.iterable, { maxLineBytes: 1_000 }).next()).rejects.toBeInstanceOf(
       ResponseFormatError,
     );
@@ -144,7 +111,7 @@ describe('decodeNdjson', () => {
   });
 
   it('calls return() on the source when the consumer breaks', async () => {
-    const source = sourceOf(['1\n', '2\n', '3\n']);
+    const source = recordingSource(['1\n', '2\n', '3\n']);
     for await (const value of decodeNdjson(source.iterable)) {
       expect(value).toBe(1);
       break;
@@ -154,7 +121,9 @@ describe('decodeNdjson', () => {
   });
 
   it('rejects invalid options at once; the parser can be driven directly', () => {
-    expect(() => decodeNdjson(sourceOf([]).iterable, { maxLineBytes: -1 })).toThrow(InvalidRequestError);
+    expect(() => decodeNdjson(recordingSource([]).iterable, { maxLineBytes: -1 })).toThrow(
+      InvalidRequestError,
+    );
     const parser = new NdjsonParser();
     const out: unknown[] = [];
     parser.push('{"a":', out);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidRequestError, ResponseFormatError } from '../errors/index.js';
+import { recordingSource, splitBytes } from '../testing/fuzz-bytes.js';
 import { type LoopbackServer, startLoopbackServer } from '../testing/loopback-server.js';
 import { UndiciTransport } from '../transport/undici-transport.js';
 import {
@@ -13,48 +14,13 @@ import {
 
 const encoder = new TextEncoder();
 
-/** A source that records whether it was closed early. */
-function sourceOf(chunks: readonly (Uint8Array | string)[]) {
-  const stats = { returned: 0, pulled: 0 };
-  const iterable: AsyncIterable<Uint8Array | string> = {
-    [Symbol.asyncIterator]() {
-      let i = 0;
-      return {
-        next: async () => {
-          stats.pulled++;
-          return i < chunks.length
-            ? { value: chunks[i++] as Uint8Array | string, done: false }
-            : { value: undefined, done: true };
-        },
-        return: async () => {
-          stats.returned++;
-          return { value: undefined, done: true };
-        },
-      };
-    },
-  };
-  return { iterable, stats };
-}
-
 async function collect(
   chunks: readonly (Uint8Array | string)[],
   options?: SseDecodeOptions,
 ): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
-  for await (const event of decodeSse(sourceOf(chunks).iterable, options)) events.push(event);
+  for await (const event of decodeSse(recordingSource(chunks).iterable, options)) events.push(event);
   return events;
-}
-
-function splitAt(bytes: Uint8Array, points: number[]): Uint8Array[] {
-  const sorted = [...new Set(points)].sort((a, b) => a - b);
-  const parts: Uint8Array[] = [];
-  let from = 0;
-  for (const point of sorted) {
-    parts.push(bytes.subarray(from, point));
-    from = point;
-  }
-  parts.push(bytes.subarray(from));
-  return parts;
 }
 
 // Every rule at once: BOM, comments, retry-only block, CRLF, lone CR, no-space and two-space data,
@@ -105,7 +71,7 @@ describe('decodeSse', () => {
 
   it('yields identical events for every split point of the sample', async () => {
     for (let i = 0; i <= SAMPLE_BYTES.length; i++) {
-      expect(await collect(splitAt(SAMPLE_BYTES, [i])), `split at ${i}`).toEqual(SAMPLE_EVENTS);
+      expect(await collect(splitBytes(SAMPLE_BYTES, [i])), `split at ${i}`).toEqual(SAMPLE_EVENTS);
     }
   });
 
@@ -117,7 +83,7 @@ describe('decodeSse', () => {
   it('yields identical events for any chunking (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.nat({ max: SAMPLE_BYTES.length }), { maxLength: 12 }), async (points) => {
-        expect(await collect(splitAt(SAMPLE_BYTES, points))).toEqual(SAMPLE_EVENTS);
+        expect(await collect(splitBytes(SAMPLE_BYTES, points))).toEqual(SAMPLE_EVENTS);
       }),
     );
   });
@@ -160,7 +126,7 @@ describe('decodeSse', () => {
           }
           const bytes = encoder.encode(wire);
           const points = rawPoints.map((p) => p % (bytes.length + 1));
-          expect(await collect(splitAt(bytes, points))).toEqual(expected);
+          expect(await collect(splitBytes(bytes, points))).toEqual(expected);
         },
       ),
     );
@@ -185,7 +151,7 @@ describe('decodeSse', () => {
   it('decodes multi-byte UTF-8 split inside a character', async () => {
     const bytes = encoder.encode('data: 😀é日\n\n');
     for (let i = 6; i < bytes.length - 2; i++) {
-      expect(await collect(splitAt(bytes, [i, i + 1]))).toEqual([{ event: 'message', data: '😀é日' }]);
+      expect(await collect(splitBytes(bytes, [i, i + 1]))).toEqual([{ event: 'message', data: '😀é日' }]);
     }
   });
 
@@ -242,7 +208,7 @@ describe('decodeSse', () => {
     );
     expect(await collect(['data: 日本語日\n\n'], { maxEventBytes: 12 })).toHaveLength(1);
     // A line that never ends.
-    const endless = sourceOf(Array.from({ length: 100 }, () => 'x'.repeat(100)));
+    const endless = recordingSource(Array.from({ length: 100 }, () => 'x'.repeat(100)));
     const error = await (async () => {
       for await (const _ of decodeSse(endless.iterable, { maxEventBytes: 1_000 })) {
         // nothing is dispatched
@@ -257,9 +223,12 @@ describe('decodeSse', () => {
   it('delivers the events before an error first', async () => {
     const seen: string[] = [];
     const error = await (async () => {
-      for await (const event of decodeSse(sourceOf([`data: ok\n\ndata: ${'y'.repeat(50)}\n\n`]).iterable, {
-        maxEventBytes: 20,
-      })) {
+      for await (const event of decodeSse(
+        recordingSource([`data: ok\n\ndata: ${'y'.repeat(50)}\n\n`]).iterable,
+        {
+          maxEventBytes: 20,
+        },
+      )) {
         seen.push(event.data);
       }
     })().catch((e: unknown) => e);
@@ -268,7 +237,7 @@ describe('decodeSse', () => {
   });
 
   it('calls return() on the source when the consumer breaks, throws, or returns before reading', async () => {
-    const broken = sourceOf(['data: 1\n\n', 'data: 2\n\n', 'data: 3\n\n']);
+    const broken = recordingSource(['data: 1\n\n', 'data: 2\n\n', 'data: 3\n\n']);
     for await (const event of decodeSse(broken.iterable)) {
       expect(event.data).toBe('1');
       break;
@@ -276,7 +245,7 @@ describe('decodeSse', () => {
     expect(broken.stats.returned).toBe(1);
     expect(broken.stats.pulled).toBe(1);
 
-    const thrown = sourceOf(['data: 1\n\n', 'data: 2\n\n']);
+    const thrown = recordingSource(['data: 1\n\n', 'data: 2\n\n']);
     await expect(
       (async () => {
         for await (const _ of decodeSse(thrown.iterable)) throw new Error('consumer failed');
@@ -284,7 +253,7 @@ describe('decodeSse', () => {
     ).rejects.toThrow('consumer failed');
     expect(thrown.stats.returned).toBe(1);
 
-    const unread = sourceOf(['data: 1\n\n']);
+    const unread = recordingSource(['data: 1\n\n']);
     const iterator = decodeSse(unread.iterable);
     await iterator.return(undefined);
     expect(unread.stats.returned).toBe(1);
@@ -307,13 +276,13 @@ describe('decodeSse', () => {
   });
 
   it('serves concurrent next() calls in order', async () => {
-    const iterator = decodeSse(sourceOf(['data: a\n\n', 'data: b\n\n']).iterable);
+    const iterator = decodeSse(recordingSource(['data: a\n\n', 'data: b\n\n']).iterable);
     const [a, b, c] = await Promise.all([iterator.next(), iterator.next(), iterator.next()]);
     expect([a.value?.data, b.value?.data, c.done]).toEqual(['a', 'b', true]);
   });
 
   it('rejects invalid options at once', () => {
-    expect(() => decodeSse(sourceOf([]).iterable, { maxEventBytes: 0 })).toThrow(InvalidRequestError);
+    expect(() => decodeSse(recordingSource([]).iterable, { maxEventBytes: 0 })).toThrow(InvalidRequestError);
   });
 
   it('SseParser can be driven directly', () => {

@@ -35,3 +35,31 @@ export function chunkSource(chunks: readonly Uint8Array[]): AsyncIterable<Uint8A
     },
   };
 }
+
+/**
+ * The chunks as a body that records how it was read: `stats.pulled` counts reads, `stats.returned` counts early
+ * closes (`return()`, as a decoder does when its consumer stops), so a test can tell the socket would be freed.
+ */
+export function recordingSource<T extends Uint8Array | string>(
+  chunks: readonly T[],
+): { iterable: AsyncIterable<T>; stats: { returned: number; pulled: number } } {
+  const stats = { returned: 0, pulled: 0 };
+  const iterable: AsyncIterable<T> = {
+    [Symbol.asyncIterator]() {
+      let i = 0;
+      return {
+        next: async () => {
+          stats.pulled++;
+          return i < chunks.length
+            ? { value: chunks[i++] as T, done: false }
+            : { value: undefined, done: true };
+        },
+        return: async () => {
+          stats.returned++;
+          return { value: undefined, done: true };
+        },
+      };
+    },
+  };
+  return { iterable, stats };
+}
