@@ -5,12 +5,8 @@
  * its status and is never followed; TLS verification is on (an unverifiable certificate is a typed
  * ConnectionError; trusting a private CA through `dispatcher` is proven in core's transport/tls.test.ts).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClaude } from '@ipfs-accelerate/claude';
 import {
   AccelerateError,
@@ -19,7 +15,12 @@ import {
   InvalidRequestError,
   type RequestOptions,
 } from '@ipfs-accelerate/core';
-import { type LoopbackServer, startLoopbackServer } from '@ipfs-accelerate/core/testing';
+import {
+  hasOpenssl,
+  type LoopbackServer,
+  selfSignedCertificate,
+  startLoopbackServer,
+} from '@ipfs-accelerate/core/testing';
 import { createGemini } from '@ipfs-accelerate/gemini';
 import { createGroq } from '@ipfs-accelerate/groq';
 import { createHfTei } from '@ipfs-accelerate/hf-tei';
@@ -307,51 +308,16 @@ describe.each(PROVIDERS)('$name', (provider) => {
   });
 });
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe.skipIf(!hasOpenssl())('TLS through a provider (OpenAI, certificate made by the openssl CLI)', () => {
-  let dir: string;
   let cert: string;
   let server: HttpsServer;
   let origin: string;
   let handled = 0;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'accelerate-tls-'));
-    const keyFile = join(dir, 'key.pem');
-    const certFile = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = readFileSync(certFile, 'utf8');
-    server = createHttpsServer({ key: readFileSync(keyFile, 'utf8'), cert }, (req, res) => {
+    const pair = selfSignedCertificate('IP:127.0.0.1');
+    cert = pair.cert;
+    server = createHttpsServer({ key: pair.key, cert }, (req, res) => {
       handled++;
       req.resume();
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -365,7 +331,6 @@ describe.skipIf(!hasOpenssl())('TLS through a provider (OpenAI, certificate made
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('an unverifiable certificate is a non-retryable ConnectionError and the handler never runs', async () => {

@@ -20,4 +20,9 @@ export {
   startScriptedServer,
   UNSCRIPTED_STATUS,
 } from './testing/scripted-server.js';
+export {
+  type CertificatePair,
+  hasOpenssl,
+  selfSignedCertificate,
+} from './testing/self-signed-certificate.js';
 export { collect, waitFor } from './testing/wait-for.js';

@@ -4,64 +4,21 @@
  * passing an undici `Agent({ connect: { ca } })` as `dispatcher`, which keeps host name checks on.
  * Certificates are made at test time with the `openssl` CLI, for 127.0.0.1 only.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, type CallSpec, createBackend } from '../backend.js';
 import { FakeClock } from '../clock.js';
 import { AccelerateError, ConnectionError } from '../errors/index.js';
+import {
+  type CertificatePair,
+  hasOpenssl,
+  selfSignedCertificate,
+} from '../testing/self-signed-certificate.js';
 import { UndiciTransport } from './undici-transport.js';
 
 const KEY = 'tls-test-key-5b1e0c7d9a';
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface Pair {
-  key: string;
-  cert: string;
-}
-
-/** A self-signed certificate (so also its own CA) for `subjectAltName`, made by the openssl CLI. */
-function selfSigned(dir: string, name: string, subjectAltName: string): Pair {
-  const key = join(dir, `${name}.key`);
-  const cert = join(dir, `${name}.crt`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      `subjectAltName=${subjectAltName}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
-}
 
 interface TlsServer {
   server: Server;
@@ -70,7 +27,7 @@ interface TlsServer {
   handled: number;
 }
 
-async function startTlsServer(pair: Pair): Promise<TlsServer> {
+async function startTlsServer(pair: CertificatePair): Promise<TlsServer> {
   const state = { handled: 0 };
   const server = createServer({ key: pair.key, cert: pair.cert }, (req, res) => {
     state.handled++;
@@ -94,18 +51,18 @@ async function startTlsServer(pair: Pair): Promise<TlsServer> {
 const call: CallSpec<unknown> = { operation: 'get', path: '/thing', parse: (r) => r.body.json() };
 
 describe.skipIf(!hasOpenssl())('TLS (certificates made with the openssl CLI)', () => {
-  let dir: string;
-  let trusted: Pair;
+  let trusted: CertificatePair;
+  let other: CertificatePair;
   let tls: TlsServer;
   let wrongName: TlsServer;
   const closers: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'accelerate-tls-'));
-    trusted = selfSigned(dir, 'loopback', 'IP:127.0.0.1');
+    trusted = selfSignedCertificate('IP:127.0.0.1');
     tls = await startTlsServer(trusted);
     // A certificate for another name, served on 127.0.0.1.
-    wrongName = await startTlsServer(selfSigned(dir, 'other', 'DNS:other.invalid'));
+    other = selfSignedCertificate('DNS:other.invalid');
+    wrongName = await startTlsServer(other);
   });
 
   afterAll(async () => {
@@ -114,7 +71,6 @@ describe.skipIf(!hasOpenssl())('TLS (certificates made with the openssl CLI)', (
       s?.server.closeAllConnections();
       await new Promise<void>((resolve) => (s ? s.server.close(() => resolve()) : resolve()));
     }
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function backend(baseURL: string, dispatcher?: Agent): Backend {
@@ -178,7 +134,7 @@ describe.skipIf(!hasOpenssl())('TLS (certificates made with the openssl CLI)', (
 
   it('trusting a CA keeps host name verification: a certificate for another name still fails', async () => {
     const agent = new Agent({
-      connect: { ca: [trusted.cert, readFileSync(join(dir, 'other.crt'), 'utf8')] },
+      connect: { ca: [trusted.cert, other.cert] },
     });
     closers.push(() => agent.close());
     const before = wrongName.handled;
