@@ -143,3 +143,38 @@ describe('fail-fast refusals', () => {
     expect(a.exchanges.length + b.exchanges.length).toBe(0);
   });
 });
+
+describe('RequestOptions.bypassBreaker', () => {
+  it('sends to the chosen endpoint while its breaker is open, and leaves the breaker as it was', async () => {
+    const backend = make();
+    const lane = backend.lanes().find((l) => l.id === 'b');
+    lane?.breaker.isolate();
+    const answer = await backend.call(whoAnswers, { endpointId: 'b', bypassBreaker: true });
+    expect(answer.from).toBe('b');
+    expect(lane?.breaker.state).toBe('isolated');
+    await expect(backend.call(whoAnswers, { endpointId: 'b' })).rejects.toBeInstanceOf(CircuitOpenError);
+  });
+
+  it('does not feed the breaker: failures sent past it never open it', async () => {
+    b.handle((ex) => ex.json(500, { error: 'down' }));
+    const backend = make({ breaker: { consecutiveFailures: 2 }, retry: { maxRetries: 0 } });
+    for (let i = 0; i < 4; i++) {
+      await expect(backend.call(whoAnswers, { endpointId: 'b', bypassBreaker: true })).rejects.toThrow();
+    }
+    const lane = backend.lanes().find((l) => l.id === 'b');
+    expect(lane?.breaker.state).toBe('closed');
+    expect(lane?.breaker.snapshot().consecutiveFailures).toBe(0);
+    expect(b.exchanges).toHaveLength(4);
+  });
+
+  it('needs endpointId and a boolean', async () => {
+    const backend = make();
+    await expect(backend.call(whoAnswers, { bypassBreaker: true })).rejects.toThrow(
+      /bypassBreaker needs endpointId/,
+    );
+    await expect(
+      backend.call(whoAnswers, { endpointId: 'b', bypassBreaker: 'yes' as unknown as boolean }),
+    ).rejects.toThrow(/bypassBreaker must be a boolean/);
+    expect(a.exchanges.length + b.exchanges.length).toBe(0);
+  });
+});

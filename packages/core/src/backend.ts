@@ -189,6 +189,8 @@ interface RequestState {
   acquire: AcquireOptions;
   /** The endpoint every attempt must use (`RequestOptions.endpointId`), if the caller chose one. */
   endpointId: string | undefined;
+  /** Whether attempts go through that endpoint's breaker regardless (`RequestOptions.bypassBreaker`). */
+  bypassBreaker: boolean;
 }
 
 /** A lane picked for an attempt, with its slot when one was free at once. */
@@ -444,6 +446,7 @@ export class Backend {
         callerSignal,
         acquire: { priority, signal: undefined, deadline, enqueuedAt },
         endpointId: options?.endpointId,
+        bypassBreaker: options?.bypassBreaker === true,
       };
     }
     const controller = new AbortController();
@@ -468,6 +471,7 @@ export class Backend {
       callerSignal,
       acquire: { priority, signal: controller.signal, deadline, enqueuedAt },
       endpointId: options?.endpointId,
+      bypassBreaker: options?.bypassBreaker === true,
       cleanup: () => {
         unlink();
         if (timer !== undefined) this.clock.clearTimeout(timer);
@@ -513,7 +517,7 @@ export class Backend {
       const held: Permit = permit;
       let ticket: BreakerTicket;
       try {
-        ticket = lane.breaker.acquire();
+        ticket = state.bypassBreaker ? BYPASS_TICKET : lane.breaker.acquire();
       } catch (error) {
         held.release();
         // The breaker opened while we waited: try another lane if one can take us, without using an attempt.
@@ -614,7 +618,9 @@ export class Backend {
   #admit(state: RequestState, avoid: Lane | undefined): Admission {
     throwIfAborted(state);
     const lane =
-      state.endpointId === undefined ? this.#pool.select(avoid) : this.#pool.pinned(state.endpointId);
+      state.endpointId === undefined
+        ? this.#pool.select(avoid)
+        : this.#pool.pinned(state.endpointId, state.bypassBreaker);
     this.#failFastIfCoolingDown(lane);
     try {
       return { lane, permit: admitNow(lane.queue, state.acquire) };
@@ -905,6 +911,13 @@ function toStreamError(thrown: unknown, state: RequestState): unknown {
     providerCode: cause?.providerCode ?? cause?.code,
   });
 }
+
+/** The ticket of a call that bypasses the breaker: it takes no probe slot and reports nothing. */
+const BYPASS_TICKET: BreakerTicket = Object.freeze({
+  success: () => undefined,
+  failure: () => undefined,
+  ignore: () => undefined,
+});
 
 /** Which health signal an outcome gives the breaker: 429/quota/aborts say nothing; caller errors are healthy. */
 function settleTicket(ticket: BreakerTicket, error: AccelerateError): void {

@@ -364,14 +364,15 @@ export class EndpointPool {
 
   /**
    * The lane a caller pinned a request to (`RequestOptions.endpointId`): an unknown id is an
-   * InvalidRequestError, an open breaker a CircuitOpenError for that endpoint; other lanes are never used.
+   * InvalidRequestError, an open breaker a CircuitOpenError for that endpoint (unless the call bypasses the
+   * breaker); other lanes are never used.
    */
-  pinned(id: string): Lane {
+  pinned(id: string, bypassBreaker = false): Lane {
     const lane = this.#byId.get(id);
     if (lane === undefined) {
       throw new InvalidRequestError(`no endpoint with id ${JSON.stringify(id)}`);
     }
-    if (!lane.breaker.canPass()) {
+    if (!bypassBreaker && !lane.breaker.canPass()) {
       const wait = lane.breaker.retryAfterMs();
       const retryAfterMs = Number.isFinite(wait) ? wait : undefined;
       throw ownRejection(

@@ -28,6 +28,13 @@ export interface RequestOptions {
    * a CircuitOpenError instead of moving elsewhere.
    */
   endpointId?: string;
+  /**
+   * With `endpointId` only: send even while that endpoint's circuit breaker is open or its half-open probes are
+   * busy. The call takes no probe slot and its outcome does not feed the breaker. For cleanup that must be tried
+   * whatever the endpoint's health (aborting a multipart upload after the failures that opened the breaker); not
+   * for ordinary traffic.
+   */
+  bypassBreaker?: boolean;
 }
 
 /**
@@ -39,7 +46,13 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
   if (typeof options !== 'object' || options === null) {
     throw new InvalidRequestError(`Request options must be an object, got ${typeof options}`);
   }
-  const { priority, deadlineMs, timeoutMs, requestId, signal, endpointId } = options;
+  const { priority, deadlineMs, timeoutMs, requestId, signal, endpointId, bypassBreaker } = options;
+  if (bypassBreaker !== undefined && typeof bypassBreaker !== 'boolean') {
+    throw new InvalidRequestError('bypassBreaker must be a boolean');
+  }
+  if (bypassBreaker === true && endpointId === undefined) {
+    throw new InvalidRequestError('bypassBreaker needs endpointId: it sends to one chosen endpoint');
+  }
   if (endpointId !== undefined && (typeof endpointId !== 'string' || endpointId.length === 0)) {
     throw new InvalidRequestError('endpointId must be a non-empty string');
   }

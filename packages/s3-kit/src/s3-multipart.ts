@@ -239,8 +239,9 @@ function attachAbortFailure(error: unknown, failure: UploadAbortFailure): void {
  *
  * On any failure after the upload is created (a part failing for good after the pipeline's retries, the
  * caller's abort, CompleteMultipartUpload failing) the upload is aborted before the error is thrown, so no
- * parts are left to bill storage. The abort is one pipeline call (bounded by the backend's retry policy and
- * attempt timeout, not by the caller's signal or deadline, which may already have fired). If the abort fails
+ * parts are left to bill storage. The abort is one pipeline call to the endpoint that holds the upload, sent even
+ * while that endpoint's breaker is open (the failures may have opened it), bounded by the backend's retry policy and
+ * attempt timeout, not by the caller's signal or deadline, which may already have fired. If the abort fails
  * too, the caller still gets the original error, with an `uploadAbortFailure` property
  * ({@link UploadAbortFailure}; read it with {@link uploadAbortFailure}).
  */
@@ -311,9 +312,10 @@ export async function uploadFile(
     return { etag, parts: count, uploadId, endpointId, size };
   } catch (error) {
     // Never leave a half-done upload: abort it (with the pipeline's retries, even if the caller aborted).
+    // Through the breaker too: the failures that ended the upload may have opened it, and the abort must still go.
     const { signal: _signal, deadlineMs: _deadline, ...rest } = pinned;
     try {
-      await abortMultipartUpload(ctx, { ...target, uploadId }, rest);
+      await abortMultipartUpload(ctx, { ...target, uploadId }, { ...rest, bypassBreaker: true });
     } catch (abortError) {
       attachAbortFailure(error, { abortError, uploadId, endpointId });
     }
