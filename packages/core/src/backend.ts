@@ -543,7 +543,8 @@ export class Backend {
         let value: T;
         if (typeof send === 'function') value = await send(context, abort);
         else {
-          // One attempt of a call: send, check the status, parse; the body never keeps its socket.
+          // One attempt of a call: send, check the status, parse; the body keeps its socket only when the spec
+          // hands it to the caller (keepsBody), and then the slot too.
           const response = await this.#send(send, context, abort, options);
           if (this.#observe(response, context, state)) throw await this.#errorOf(response);
           let kept = false;
