@@ -4,6 +4,7 @@
  */
 import { inspect } from 'node:util';
 import {
+  type AttemptContext,
   type BackendControl,
   backendControl,
   type ChatCapability,
@@ -16,10 +17,12 @@ import {
   type EmbedRequest,
   type EmbedResult,
   type EventStream,
+  type FrameMapper,
   type ModelCatalogCapability,
   type ModelInfo,
   type RequestOptions,
   resolveEndpoints,
+  type TokenUsage,
 } from '@ipfs-accelerate/core';
 import { normalizeOllamaHost, resolveOllamaBaseURL } from './ollama-base-url.js';
 import { buildOllamaChatBody, type OllamaChatResult, parseOllamaChatResponse } from './ollama-chat.js';
@@ -127,80 +130,96 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
     protocol: ollamaProtocol(headers),
   });
 
+  /** A request/response operation whose answer is one JSON body. */
+  const callJson = <T>(
+    operation: string,
+    path: string,
+    json: Record<string, unknown> | undefined,
+    read: (body: unknown, ctx: AttemptContext) => T,
+    opts: RequestOptions | undefined,
+    usage?: (result: T) => TokenUsage | undefined,
+  ): Promise<T> =>
+    backend.call(
+      {
+        operation,
+        path,
+        ...(json === undefined ? { method: 'GET' as const } : { json }),
+        parse: async (response, ctx) => read(await response.body.json(), ctx),
+        usage,
+      },
+      opts,
+    );
+
+  /** A streaming operation: NDJSON frames through a fresh mapper per attempt, usage from the finish event. */
+  const streamNdjson = <E>(
+    operation: string,
+    path: string,
+    json: Record<string, unknown>,
+    mapper: () => FrameMapper<unknown, E>,
+    opts: RequestOptions | undefined,
+    usage?: (event: E) => TokenUsage | undefined,
+  ): EventStream<E> =>
+    backend.stream({ operation, path, json, decode: (body) => decodeNdjson(body), mapper, usage }, opts);
+
+  const finishUsage = (event: { type: string; usage?: TokenUsage }) =>
+    event.type === 'finish' ? event.usage : undefined;
+
   const client: OllamaClient = {
     provider: 'ollama',
     ...backendControl(backend),
 
     async chat(request, opts) {
-      const json = buildOllamaChatBody(request, false);
-      return backend.call(
-        {
-          operation: 'chat',
-          path: '/api/chat',
-          json,
-          parse: async (response, ctx) => parseOllamaChatResponse(await response.body.json(), ctx),
-          usage: (result) => result.usage,
-        },
+      return callJson(
+        'chat',
+        '/api/chat',
+        buildOllamaChatBody(request, false),
+        parseOllamaChatResponse,
         opts,
+        (result) => result.usage,
       );
     },
 
-    streamChat(request, opts) {
-      const json = buildOllamaChatBody(request, true);
-      return backend.stream(
-        {
-          operation: 'stream-chat',
-          path: '/api/chat',
-          json,
-          decode: (body) => decodeNdjson(body),
-          mapper: () => createOllamaChatStreamMapper(),
-          usage: (event) => (event.type === 'finish' ? event.usage : undefined),
-        },
+    streamChat: (request, opts) =>
+      streamNdjson(
+        'stream-chat',
+        '/api/chat',
+        buildOllamaChatBody(request, true),
+        createOllamaChatStreamMapper,
         opts,
-      );
-    },
+        finishUsage,
+      ),
 
     async generate(request, opts) {
-      const json = buildOllamaGenerateBody(request, false);
-      return backend.call(
-        {
-          operation: 'generate',
-          path: '/api/generate',
-          json,
-          parse: async (response, ctx) => parseOllamaGenerateResponse(await response.body.json(), ctx),
-          usage: (result) => result.usage,
-        },
+      return callJson(
+        'generate',
+        '/api/generate',
+        buildOllamaGenerateBody(request, false),
+        parseOllamaGenerateResponse,
         opts,
+        (result) => result.usage,
       );
     },
 
-    streamGenerate(request, opts) {
-      const json = buildOllamaGenerateBody(request, true);
-      return backend.stream(
-        {
-          operation: 'stream-generate',
-          path: '/api/generate',
-          json,
-          decode: (body) => decodeNdjson(body),
-          mapper: () => createOllamaGenerateStreamMapper(),
-          usage: (event) => (event.type === 'finish' ? event.usage : undefined),
-        },
+    streamGenerate: (request, opts) =>
+      streamNdjson(
+        'stream-generate',
+        '/api/generate',
+        buildOllamaGenerateBody(request, true),
+        createOllamaGenerateStreamMapper,
         opts,
-      );
-    },
+        finishUsage,
+      ),
 
     async embed(request, opts) {
       const json = buildOllamaEmbedBody(request);
       const expected = typeof request.input === 'string' ? 1 : request.input.length;
-      return backend.call(
-        {
-          operation: 'embed',
-          path: '/api/embed',
-          json,
-          parse: async (response, ctx) => parseOllamaEmbedResponse(await response.body.json(), expected, ctx),
-          usage: (result) => result.usage,
-        },
+      return callJson(
+        'embed',
+        '/api/embed',
+        json,
+        (body, ctx) => parseOllamaEmbedResponse(body, expected, ctx),
         opts,
+        (result) => result.usage,
       );
     },
 
@@ -209,15 +228,7 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
     },
 
     async tags(opts) {
-      return backend.call(
-        {
-          operation: 'list-models',
-          method: 'GET',
-          path: '/api/tags',
-          parse: async (response) => parseOllamaTags(await response.body.json()),
-        },
-        opts,
-      );
+      return callJson('list-models', '/api/tags', undefined, parseOllamaTags, opts);
     },
 
     async show(request, opts) {
@@ -226,54 +237,19 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
       check.optionalBoolean(request.verbose, 'verbose');
       const json: Record<string, unknown> = { model: request.model };
       if (request.verbose !== undefined) json.verbose = request.verbose;
-      return backend.call(
-        {
-          operation: 'show',
-          path: '/api/show',
-          json,
-          parse: async (response) => parseOllamaShow(await response.body.json()),
-        },
-        opts,
-      );
+      return callJson('show', '/api/show', json, parseOllamaShow, opts);
     },
 
     async ps(opts) {
-      return backend.call(
-        {
-          operation: 'ps',
-          method: 'GET',
-          path: '/api/ps',
-          parse: async (response) => parseOllamaPs(await response.body.json()),
-        },
-        opts,
-      );
+      return callJson('ps', '/api/ps', undefined, parseOllamaPs, opts);
     },
 
     async version(opts) {
-      return backend.call(
-        {
-          operation: 'version',
-          method: 'GET',
-          path: '/api/version',
-          parse: async (response) => parseOllamaVersion(await response.body.json()),
-        },
-        opts,
-      );
+      return callJson('version', '/api/version', undefined, parseOllamaVersion, opts);
     },
 
-    pull(request, opts) {
-      const json = buildOllamaPullBody(request);
-      return backend.stream(
-        {
-          operation: 'pull',
-          path: '/api/pull',
-          json,
-          decode: (body) => decodeNdjson(body),
-          mapper: () => createOllamaPullMapper(),
-        },
-        opts,
-      );
-    },
+    pull: (request, opts) =>
+      streamNdjson('pull', '/api/pull', buildOllamaPullBody(request), createOllamaPullMapper, opts),
   };
 
   // What a log line or a REPL shows of the client: its endpoints, never a key.
