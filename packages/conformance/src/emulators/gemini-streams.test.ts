@@ -1,46 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type GeminiEmulator, startGeminiEmulator } from './gemini.js';
+import { describe, expect, it } from 'vitest';
 import { geminiErrorCode, geminiErrorFault, parseGeminiFaultCode } from './gemini-errors.js';
+import { errorOf, KEY, model, useGeminiEmulator, user } from './gemini-test-harness.js';
 
-const KEY = 'emulator-key';
-const model = 'gemini-2.0-flash';
-let emulator: GeminiEmulator;
-
-beforeAll(async () => {
-  emulator = await startGeminiEmulator({
-    apiKeys: [KEY],
-    models: [model, 'text-embedding-004', 'gemini-2.5-pro'],
-  });
-});
-beforeEach(() => emulator.clearScripts());
-afterAll(async () => {
-  await emulator.close();
-});
-
-async function call(
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = { 'x-goog-api-key': KEY },
-): Promise<{ status: number; json: unknown; text: string; type: string | null }> {
-  const init: RequestInit = { method: body === undefined ? 'GET' : 'POST', headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)['content-type'] = 'application/json';
-  }
-  const response = await fetch(`${emulator.baseURL}${path}`, init);
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text, type: response.headers.get('content-type') };
-}
-
-const user = (text: string) => ({ contents: [{ role: 'user', parts: [{ text }] }] });
-const errorOf = (json: unknown) =>
-  (json as { error: { code: number; status: string; message: string; details?: unknown[] } }).error;
+const harness = useGeminiEmulator();
+const { call } = harness;
 
 describe('streamGenerateContent', () => {
   it('alt=sse: one data frame per word, CRLF CRLF, no [DONE]; the last carries finishReason and usage', async () => {
@@ -66,7 +29,7 @@ describe('streamGenerateContent', () => {
   });
 
   it('the stream-error fault writes a bare google.rpc.Status line, no data: prefix', async () => {
-    emulator.script(`POST /v1beta/models/${model}:streamGenerateContent`, [
+    harness.emulator.script(`POST /v1beta/models/${model}:streamGenerateContent`, [
       { kind: 'stream-error', afterEvents: 1, code: 'RESOURCE_EXHAUSTED retry=2s' },
     ]);
     const { text } = await call(`/models/${model}:streamGenerateContent?alt=sse`, user('a b'));
@@ -85,7 +48,7 @@ describe('streamGenerateContent', () => {
   });
 
   it('truncate leaves out the final chunk with the finish reason', async () => {
-    emulator.script(`POST /v1beta/models/${model}:streamGenerateContent`, [
+    harness.emulator.script(`POST /v1beta/models/${model}:streamGenerateContent`, [
       { kind: 'truncate', afterEvents: 1 },
     ]);
     const { text } = await call(`/models/${model}:streamGenerateContent?alt=sse`, user('a b'));
@@ -96,13 +59,13 @@ describe('streamGenerateContent', () => {
 
 describe('error faults', () => {
   it('build google.rpc.Status bodies: RetryInfo, QuotaFailure, ErrorInfo, status names; headers pass through', async () => {
-    emulator.script(`POST /v1beta/models/${model}:generateContent`, [
+    harness.emulator.script(`POST /v1beta/models/${model}:generateContent`, [
       geminiErrorFault(429, { retryDelay: '37s', headers: { 'retry-after': '3' } }),
       geminiErrorFault(429, { quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }),
       geminiErrorFault(400, { status: 'FAILED_PRECONDITION', message: 'nope' }),
       geminiErrorFault(503),
     ]);
-    const response = await fetch(`${emulator.baseURL}/models/${model}:generateContent`, {
+    const response = await fetch(`${harness.emulator.baseURL}/models/${model}:generateContent`, {
       method: 'POST',
       headers: { 'x-goog-api-key': KEY },
       body: JSON.stringify(user('x')),

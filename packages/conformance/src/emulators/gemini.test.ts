@@ -1,45 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type GeminiEmulator, startGeminiEmulator } from './gemini.js';
+import { describe, expect, it } from 'vitest';
+import { errorOf, KEY, model, useGeminiEmulator, user } from './gemini-test-harness.js';
 
-const KEY = 'emulator-key';
-const model = 'gemini-2.0-flash';
-let emulator: GeminiEmulator;
-
-beforeAll(async () => {
-  emulator = await startGeminiEmulator({
-    apiKeys: [KEY],
-    models: [model, 'text-embedding-004', 'gemini-2.5-pro'],
-  });
-});
-beforeEach(() => emulator.clearScripts());
-afterAll(async () => {
-  await emulator.close();
-});
-
-async function call(
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = { 'x-goog-api-key': KEY },
-): Promise<{ status: number; json: unknown; text: string; type: string | null }> {
-  const init: RequestInit = { method: body === undefined ? 'GET' : 'POST', headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)['content-type'] = 'application/json';
-  }
-  const response = await fetch(`${emulator.baseURL}${path}`, init);
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text, type: response.headers.get('content-type') };
-}
-
-const user = (text: string) => ({ contents: [{ role: 'user', parts: [{ text }] }] });
-const errorOf = (json: unknown) =>
-  (json as { error: { code: number; status: string; message: string; details?: unknown[] } }).error;
+const harness = useGeminiEmulator();
+const { call } = harness;
 
 describe('auth', () => {
   it('accepts the key as x-goog-api-key or ?key=', async () => {

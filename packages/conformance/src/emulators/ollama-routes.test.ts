@@ -1,30 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type OllamaEmulator, startOllamaEmulator } from './ollama.js';
+import { describe, expect, it } from 'vitest';
+import { startOllamaEmulator } from './ollama.js';
 import { embeddingOf } from './ollama-shapes.js';
+import { type Json, json, lines, useOllamaEmulator, user } from './ollama-test-harness.js';
 
-let emulator: OllamaEmulator;
-beforeEach(async () => {
-  emulator = await startOllamaEmulator();
-});
-afterEach(async () => {
-  await emulator.close();
-});
-
-type Json = Record<string, unknown>;
-const send = (method: string, path: string, body?: unknown) =>
-  fetch(`${emulator.baseURL}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
-  });
-const post = (path: string, body: unknown) => send('POST', path, body);
-const json = async (response: Response | Promise<Response>) => (await (await response).json()) as Json;
-const lines = async (response: Response | Promise<Response>) =>
-  (await (await response).text())
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Json);
-const user = (content: string) => ({ model: 'llama3.2', messages: [{ role: 'user', content }] });
+const harness = useOllamaEmulator();
+const { send, post } = harness;
 
 describe('embeddings', () => {
   it('POST /api/embed: unit vectors of 8 values or `dimensions`, one per input', async () => {
@@ -105,12 +85,12 @@ describe('models', () => {
     ]);
     expect(progress[1]).not.toHaveProperty('completed');
     expect(progress[3]?.completed).toBe(progress[3]?.total);
-    expect(emulator.models).toEqual(['llama3.2', 'all-minilm', 'qwen3:0.6b']);
+    expect(harness.emulator.models).toEqual(['llama3.2', 'all-minilm', 'qwen3:0.6b']);
     expect(((await json(send('GET', '/api/tags'))).models as Json[])[0]?.name).toBe('qwen3:0.6b');
     expect(await json(post('/api/pull', { name: 'llama3.2', stream: false }))).toEqual({ status: 'success' });
     expect((await post('/api/pull', {})).status).toBe(400);
     expect((await send('DELETE', '/api/delete', { model: 'qwen3:0.6b' })).status).toBe(200);
-    expect(emulator.models).toEqual(['llama3.2', 'all-minilm']);
+    expect(harness.emulator.models).toEqual(['llama3.2', 'all-minilm']);
     expect((await send('DELETE', '/api/delete', { model: 'qwen3:0.6b' })).status).toBe(404);
   });
 

@@ -1,29 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type OllamaEmulator, startOllamaEmulator } from './ollama.js';
+import { describe, expect, it } from 'vitest';
+import { type Json, json, lines, useOllamaEmulator, user } from './ollama-test-harness.js';
 
-let emulator: OllamaEmulator;
-beforeEach(async () => {
-  emulator = await startOllamaEmulator();
-});
-afterEach(async () => {
-  await emulator.close();
-});
-
-type Json = Record<string, unknown>;
-const send = (method: string, path: string, body?: unknown) =>
-  fetch(`${emulator.baseURL}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
-  });
-const post = (path: string, body: unknown) => send('POST', path, body);
-const json = async (response: Response | Promise<Response>) => (await (await response).json()) as Json;
-const lines = async (response: Response | Promise<Response>) =>
-  (await (await response).text())
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Json);
-const user = (content: string) => ({ model: 'llama3.2', messages: [{ role: 'user', content }] });
+const harness = useOllamaEmulator();
+const { send, post } = harness;
 
 describe('POST /api/chat: validation like Ollama', () => {
   it.each([
