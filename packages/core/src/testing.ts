@@ -3,6 +3,12 @@
  * 127.0.0.1 (ephemeral port) to point a client at, and event-loop helpers for tests that pair a
  * `FakeClock` with real sockets. Test support only: nothing here belongs in production code.
  */
+
+export {
+  type ClientHarness,
+  type ClientHarnessConfig,
+  clientHarness,
+} from './testing/client-harness.js';
 export {
   type LoopbackExchange,
   type LoopbackHandler,

@@ -2,8 +2,7 @@
  * Test support for the loopback tests: Groq wire shapes, and a harness that gives every test a fresh
  * scripted server, FakeClock and client, with the developer's GROQ_* variables blanked. Not exported.
  */
-import { FakeClock } from '@ipfs-accelerate/core';
-import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
+import { type ClientHarness as CoreClientHarness, clientHarness } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { createGroq, type GroqClient, type GroqOptions } from '../groq-provider.js';
 
@@ -88,55 +87,31 @@ export const capacityBody = {
 };
 
 /** What a test sees of the harness. */
-export interface ClientHarness {
-  readonly server: ScriptedServer;
-  readonly clock: FakeClock;
-  readonly client: GroqClient;
-  /** Replaces the client with one made from the harness defaults plus `options`. */
-  reopen(options?: GroqOptions): Promise<void>;
-}
+export type ClientHarness = CoreClientHarness<GroqClient, GroqOptions>;
 
 /**
  * Registers the hooks and returns the harness. The default client points at the server (path prefix
  * `/openai/v1`, as Groq's) with {@link KEY}; retries wait a fixed 100 ms first (no jitter) on the FakeClock.
+ * The developer's GROQ_* variables are blanked.
  */
 export function useClientHarness(): ClientHarness {
-  let server: ScriptedServer | undefined;
-  let clock = new FakeClock(1_700_000_000_000);
-  let client: GroqClient | undefined;
-  const defaults = (): GroqOptions => ({
-    apiKey: KEY,
-    baseURL: server?.baseURL,
-    clock,
-    retry: { jitter: 'none', initialDelayMs: 100 },
+  const harness = clientHarness<GroqClient, GroqOptions>({
+    basePath: '/openai/v1',
+    create: createGroq,
+    defaults: (server, clock) => ({
+      apiKey: KEY,
+      baseURL: server.baseURL,
+      clock,
+      retry: { jitter: 'none', initialDelayMs: 100 },
+    }),
   });
-  const harness: ClientHarness = {
-    get server() {
-      if (!server) throw new Error('harness not started');
-      return server;
-    },
-    get clock() {
-      return clock;
-    },
-    get client() {
-      if (!client) throw new Error('harness not started');
-      return client;
-    },
-    async reopen(options = {}) {
-      await client?.destroy();
-      client = createGroq({ ...defaults(), ...options });
-    },
-  };
   beforeEach(async () => {
     for (const name of GROQ_ENV_VARS) vi.stubEnv(name, '');
-    server = await startScriptedServer({ basePath: '/openai/v1' });
-    clock = new FakeClock(1_700_000_000_000);
-    client = createGroq(defaults());
+    await harness.start();
   });
   afterEach(async () => {
     vi.unstubAllEnvs();
-    await client?.destroy();
-    await server?.close();
+    await harness.stop();
   });
   return harness;
 }

@@ -2,8 +2,7 @@
  * Test support for the loopback tests: OpenAI wire shapes, and a harness that gives every test a fresh
  * loopback server, FakeClock and client, with the developer's OPENAI_* variables blanked. Not exported.
  */
-import { FakeClock } from '@ipfs-accelerate/core';
-import { type ScriptedServer, startScriptedServer } from '@ipfs-accelerate/core/testing';
+import { type ClientHarness as CoreClientHarness, clientHarness } from '@ipfs-accelerate/core/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { createOpenAI, type OpenAIClient, type OpenAIOptions } from '../openai-provider.js';
 
@@ -79,60 +78,30 @@ export const rateLimitBody = {
 };
 
 /** What a test sees of the harness. */
-export interface ClientHarness {
-  readonly server: ScriptedServer;
-  readonly clock: FakeClock;
-  readonly client: OpenAIClient;
-  /** Replaces the client with one made from the harness defaults plus `options`. */
-  reopen(options?: OpenAIOptions): Promise<void>;
-  /** Replaces the client with one made from exactly `options` (for environment tests). */
-  replace(options: OpenAIOptions): Promise<void>;
-}
+export type ClientHarness = CoreClientHarness<OpenAIClient, OpenAIOptions>;
 
 /**
  * Registers the hooks and returns the harness. The default client points at the server with {@link KEY};
- * retries wait a fixed 100 ms first (no jitter) on the FakeClock.
+ * retries wait a fixed 100 ms first (no jitter) on the FakeClock. The developer's OPENAI_* variables are blanked.
  */
 export function useClientHarness(): ClientHarness {
-  let server: ScriptedServer | undefined;
-  let clock = new FakeClock(1_700_000_000_000);
-  let client: OpenAIClient | undefined;
-  const defaults = (): OpenAIOptions => ({
-    apiKey: KEY,
-    baseURL: server?.baseURL,
-    clock,
-    retry: { jitter: 'none', initialDelayMs: 100 },
+  const harness = clientHarness<OpenAIClient, OpenAIOptions>({
+    basePath: '/v1',
+    create: createOpenAI,
+    defaults: (server, clock) => ({
+      apiKey: KEY,
+      baseURL: server.baseURL,
+      clock,
+      retry: { jitter: 'none', initialDelayMs: 100 },
+    }),
   });
-  const harness: ClientHarness = {
-    get server() {
-      if (!server) throw new Error('harness not started');
-      return server;
-    },
-    get clock() {
-      return clock;
-    },
-    get client() {
-      if (!client) throw new Error('harness not started');
-      return client;
-    },
-    async reopen(options = {}) {
-      await harness.replace({ ...defaults(), ...options });
-    },
-    async replace(options) {
-      await client?.destroy();
-      client = createOpenAI(options);
-    },
-  };
   beforeEach(async () => {
     for (const name of OPENAI_ENV_VARS) vi.stubEnv(name, '');
-    server = await startScriptedServer({ basePath: '/v1' });
-    clock = new FakeClock(1_700_000_000_000);
-    client = createOpenAI(defaults());
+    await harness.start();
   });
   afterEach(async () => {
     vi.unstubAllEnvs();
-    await client?.destroy();
-    await server?.close();
+    await harness.stop();
   });
   return harness;
 }
