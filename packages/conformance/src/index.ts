@@ -66,6 +66,7 @@ export {
 export type { SoakOptions, SoakReport } from './soak/soak-types.js';
 export {
   chatCapabilityChecks,
+  chatSubjectCalls,
   lastUserMessage,
   summariseChatStream,
   taggedChat,

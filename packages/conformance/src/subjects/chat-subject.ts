@@ -12,7 +12,7 @@ import type {
 } from '@ipfs-accelerate/core';
 import type { EmulatorRequest } from '../emulator/types.js';
 import { drain, expectEqual, expectTrue } from '../suite/assert.js';
-import type { CapabilityCheck } from '../suite/types.js';
+import type { CapabilityCheck, ConformanceSubject } from '../suite/types.js';
 
 /** A chat request whose last user message is `tag`, small enough for live runs. */
 export function taggedChat(model: string, tag: string): ChatRequest {
@@ -39,6 +39,25 @@ export function summariseChatStream(events: readonly unknown[]): { text: string;
 }
 
 type ChatClient = BackendControl & ChatCapability;
+
+/**
+ * The call and stream of a chat subject: a tagged chat (the tag as the last user message), and where the
+ * emulator receives each. `tagOf` reads the tag back (OpenAI and Ollama shapes by default).
+ */
+export function chatSubjectCalls<C extends ChatClient>(
+  model: string,
+  routes: { call: string; stream?: string },
+  tagOf: (request: EmulatorRequest) => string | undefined = lastUserMessage,
+): Pick<ConformanceSubject<C>, 'call' | 'callRoute' | 'stream' | 'streamRoute' | 'streamSummary' | 'tagOf'> {
+  return {
+    call: (client, tag, options) => client.chat(taggedChat(model, tag), options),
+    callRoute: routes.call,
+    stream: (client, tag, options) => client.streamChat(taggedChat(model, tag), options),
+    streamRoute: routes.stream ?? routes.call,
+    streamSummary: summariseChatStream,
+    tagOf,
+  };
+}
 
 /** Capability checks for chat, streaming chat, embeddings and the model list. */
 export function chatCapabilityChecks(models: { chat: string; embed?: string }): {

@@ -3,7 +3,7 @@ import { type ClaudeClient, createClaude } from '@ipfs-accelerate/claude';
 import { startAnthropicEmulator } from '../emulators/anthropic.js';
 import { expectEqual, expectTrue } from '../suite/assert.js';
 import type { CapabilityCheck, ConformanceSubject } from '../suite/types.js';
-import { chatCapabilityChecks, lastUserMessage, summariseChatStream, taggedChat } from './chat-subject.js';
+import { chatCapabilityChecks, chatSubjectCalls, taggedChat } from './chat-subject.js';
 
 const ROUTE = 'POST /v1/messages';
 
@@ -66,12 +66,7 @@ export function claudeSubject(): ConformanceSubject<ClaudeClient> {
     usesApiKey: true,
     startEmulator: ({ apiKeys }) => startAnthropicEmulator({ apiKeys, models: [CHAT_MODEL] }),
     createClient: (options) => createClaude(options),
-    call: (client, tag, options) => client.chat(taggedChat(CHAT_MODEL, tag), options),
-    callRoute: ROUTE,
-    stream: (client, tag, options) => client.streamChat(taggedChat(CHAT_MODEL, tag), options),
-    streamRoute: ROUTE,
-    streamSummary: summariseChatStream,
-    tagOf: lastUserMessage,
+    ...chatSubjectCalls(CHAT_MODEL, { call: ROUTE }),
     providerRequestIds: true,
     errorCases: [
       { name: '400 invalid_request_error', fault: { kind: 'error', status: 400 }, expect: 'invalid_request' },

@@ -5,7 +5,7 @@ import { startGeminiEmulator } from '../emulators/gemini.js';
 import { geminiErrorFault } from '../emulators/gemini-errors.js';
 import { expectTrue } from '../suite/assert.js';
 import type { CapabilityCheck, ConformanceSubject } from '../suite/types.js';
-import { chatCapabilityChecks, summariseChatStream, taggedChat } from './chat-subject.js';
+import { chatCapabilityChecks, chatSubjectCalls, taggedChat } from './chat-subject.js';
 
 /** The text of the last `user` turn of a logged generateContent body (`contents[].parts[].text`). */
 export function lastGeminiUserText(request: EmulatorRequest): string | undefined {
@@ -47,12 +47,11 @@ export function geminiSubject(): ConformanceSubject<GeminiClient> {
     usesApiKey: true,
     startEmulator: ({ apiKeys }) => startGeminiEmulator({ apiKeys, models: [CHAT_MODEL, EMBED_MODEL] }),
     createClient: (options) => createGemini(options),
-    call: (client, tag, options) => client.chat(taggedChat(CHAT_MODEL, tag), options),
-    callRoute: route('generateContent'),
-    stream: (client, tag, options) => client.streamChat(taggedChat(CHAT_MODEL, tag), options),
-    streamRoute: route('streamGenerateContent'),
-    streamSummary: summariseChatStream,
-    tagOf: lastGeminiUserText,
+    ...chatSubjectCalls(
+      CHAT_MODEL,
+      { call: route('generateContent'), stream: route('streamGenerateContent') },
+      lastGeminiUserText,
+    ),
     providerRequestIds: true,
     errorCases: [
       { name: '400 INVALID_ARGUMENT', fault: geminiErrorFault(400), expect: 'invalid_request' },

@@ -2,7 +2,7 @@
 import { createGroq, type GroqClient } from '@ipfs-accelerate/groq';
 import { startGroqEmulator } from '../emulators/groq.js';
 import type { ConformanceSubject } from '../suite/types.js';
-import { chatCapabilityChecks, lastUserMessage, summariseChatStream, taggedChat } from './chat-subject.js';
+import { chatCapabilityChecks, chatSubjectCalls } from './chat-subject.js';
 
 const ROUTE = 'POST /openai/v1/chat/completions';
 
@@ -22,12 +22,7 @@ export function groqSubject(): ConformanceSubject<GroqClient> {
     usesApiKey: true,
     startEmulator: ({ apiKeys }) => startGroqEmulator({ apiKeys, models: [CHAT_MODEL, EMBED_MODEL] }),
     createClient: (options) => createGroq(options),
-    call: (client, tag, options) => client.chat(taggedChat(CHAT_MODEL, tag), options),
-    callRoute: ROUTE,
-    stream: (client, tag, options) => client.streamChat(taggedChat(CHAT_MODEL, tag), options),
-    streamRoute: ROUTE,
-    streamSummary: summariseChatStream,
-    tagOf: lastUserMessage,
+    ...chatSubjectCalls(CHAT_MODEL, { call: ROUTE }),
     providerRequestIds: true,
     errorCases: [
       {

@@ -2,7 +2,7 @@
 import { createOllama, type OllamaClient } from '@ipfs-accelerate/ollama';
 import { startOllamaEmulator } from '../emulators/ollama.js';
 import type { ConformanceSubject } from '../suite/types.js';
-import { chatCapabilityChecks, lastUserMessage, summariseChatStream, taggedChat } from './chat-subject.js';
+import { chatCapabilityChecks, chatSubjectCalls } from './chat-subject.js';
 
 const ROUTE = 'POST /api/chat';
 
@@ -21,12 +21,7 @@ export function ollamaSubject(): ConformanceSubject<OllamaClient> {
     usesApiKey: false,
     startEmulator: () => startOllamaEmulator({ models: [CHAT_MODEL, EMBED_MODEL] }),
     createClient: (options) => createOllama(options),
-    call: (client, tag, options) => client.chat(taggedChat(CHAT_MODEL, tag), options),
-    callRoute: ROUTE,
-    stream: (client, tag, options) => client.streamChat(taggedChat(CHAT_MODEL, tag), options),
-    streamRoute: ROUTE,
-    streamSummary: summariseChatStream,
-    tagOf: lastUserMessage,
+    ...chatSubjectCalls(CHAT_MODEL, { call: ROUTE }),
     providerRequestIds: false,
     errorCases: [
       { name: '400 bad request', fault: { kind: 'error', status: 400 }, expect: 'invalid_request' },

@@ -2,7 +2,7 @@
 import { createOpenAI, type OpenAIClient } from '@ipfs-accelerate/openai';
 import { startOpenAIEmulator } from '../emulators/openai-compatible.js';
 import type { ConformanceSubject } from '../suite/types.js';
-import { chatCapabilityChecks, lastUserMessage, summariseChatStream, taggedChat } from './chat-subject.js';
+import { chatCapabilityChecks, chatSubjectCalls } from './chat-subject.js';
 
 const ROUTE = 'POST /v1/chat/completions';
 
@@ -21,12 +21,7 @@ export function openaiSubject(): ConformanceSubject<OpenAIClient> {
     usesApiKey: true,
     startEmulator: ({ apiKeys }) => startOpenAIEmulator({ apiKeys, models: [CHAT_MODEL, EMBED_MODEL] }),
     createClient: (options) => createOpenAI(options),
-    call: (client, tag, options) => client.chat(taggedChat(CHAT_MODEL, tag), options),
-    callRoute: ROUTE,
-    stream: (client, tag, options) => client.streamChat(taggedChat(CHAT_MODEL, tag), options),
-    streamRoute: ROUTE,
-    streamSummary: summariseChatStream,
-    tagOf: lastUserMessage,
+    ...chatSubjectCalls(CHAT_MODEL, { call: ROUTE }),
     providerRequestIds: true,
     errorCases: [
       { name: '400 invalid_request_error', fault: { kind: 'error', status: 400 }, expect: 'invalid_request' },
