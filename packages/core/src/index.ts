@@ -117,6 +117,7 @@ export {
   type QueryParams,
   type RequestBody,
 } from './http-exchange.js';
+export { jsonCall } from './json-call.js';
 export {
   createRedactor,
   REDACTED,

@@ -5,11 +5,13 @@
  */
 import { inspect } from 'node:util';
 import {
+  type AttemptContext,
   type BackendControl,
   backendControl,
   type ClientOptions,
   createBackend,
   InvalidRequestError,
+  jsonCall,
   type ModelCatalogCapability,
   type RequestOptions,
   resolveEndpoints,
@@ -162,26 +164,13 @@ export function createLlvm(options: LlvmOptions = {}): LlvmClient {
     },
 
     async listModels(opts) {
-      return backend.call(
-        {
-          operation: 'list-models',
-          method: 'GET',
-          path: '/models',
-          parse: async (response) => parseLlvmModelList(await response.body.json()),
-        },
-        opts,
-      );
+      return backend.call(jsonCall('list-models', '/models', parseLlvmModelList), opts);
     },
 
     async getModel(model, opts) {
       const id = requireModel(model);
       return backend.call(
-        {
-          operation: 'get-model',
-          method: 'GET',
-          path: modelPath(id),
-          parse: async (response) => parseLlvmModelResponse(await response.body.json(), 'model'),
-        },
+        jsonCall('get-model', modelPath(id), (body) => parseLlvmModelResponse(body, 'model')),
         opts,
       );
     },
@@ -193,19 +182,12 @@ export function createLlvm(options: LlvmOptions = {}): LlvmClient {
         const item = { model, input: body.input, parameters: body.parameters, options: opts };
         return batcher.add(item, opts?.signal ? { signal: opts.signal } : {});
       }
-      return backend.call(
-        {
-          operation: 'infer',
-          path: modelPath(model, '/infer'),
-          json: body,
-          parse: async (response, ctx) => ({
-            ...parseLlvmInferResponse(await response.body.json(), model),
-            requestId: ctx.requestId,
-            batched: false,
-          }),
-        },
-        opts,
-      );
+      const read = (answer: unknown, ctx: AttemptContext) => ({
+        ...parseLlvmInferResponse(answer, model),
+        requestId: ctx.requestId,
+        batched: false,
+      });
+      return backend.call(jsonCall('infer', modelPath(model, '/infer'), read, { json: body }), opts);
     },
 
     async batchInfer(request, opts) {
@@ -215,46 +197,24 @@ export function createLlvm(options: LlvmOptions = {}): LlvmClient {
 
     async execute(request, opts) {
       const json = buildLlvmExecuteBody(request);
-      return backend.call(
-        {
-          operation: 'execute',
-          path: '/execute',
-          json,
-          parse: async (response, ctx) => ({
-            ...parseLlvmExecuteResponse(await response.body.json()),
-            requestId: ctx.requestId,
-          }),
-        },
-        opts,
-      );
+      const read = (body: unknown, ctx: AttemptContext) => ({
+        ...parseLlvmExecuteResponse(body),
+        requestId: ctx.requestId,
+      });
+      return backend.call(jsonCall('execute', '/execute', read, { json }), opts);
     },
 
     async optimize(request, opts) {
       const json = buildLlvmOptimizeBody(request);
-      return backend.call(
-        {
-          operation: 'optimize',
-          path: '/optimize',
-          json,
-          parse: async (response, ctx) => ({
-            ...parseLlvmOptimizeResponse(await response.body.json()),
-            requestId: ctx.requestId,
-          }),
-        },
-        opts,
-      );
+      const read = (body: unknown, ctx: AttemptContext) => ({
+        ...parseLlvmOptimizeResponse(body),
+        requestId: ctx.requestId,
+      });
+      return backend.call(jsonCall('optimize', '/optimize', read, { json }), opts);
     },
 
     async status(opts) {
-      return backend.call(
-        {
-          operation: 'status',
-          method: 'GET',
-          path: '/status',
-          parse: async (response) => parseLlvmStatus(await response.body.json()),
-        },
-        opts,
-      );
+      return backend.call(jsonCall('status', '/status', parseLlvmStatus), opts);
     },
 
     async reload(request, opts) {
@@ -262,15 +222,9 @@ export function createLlvm(options: LlvmOptions = {}): LlvmClient {
       const { model, force } = typeof request === 'string' ? { model: request, force: undefined } : request;
       const id = requireModel(model);
       check.optionalBoolean(force, 'force');
-      return backend.call(
-        {
-          operation: 'reload',
-          path: modelPath(id, '/reload'),
-          json: force === undefined ? {} : { force },
-          parse: async (response) => parseLlvmModelResponse(await response.body.json(), 'reloaded model'),
-        },
-        opts,
-      );
+      const json = force === undefined ? {} : { force };
+      const read = (body: unknown) => parseLlvmModelResponse(body, 'reloaded model');
+      return backend.call(jsonCall('reload', modelPath(id, '/reload'), read, { json }), opts);
     },
 
     async statistics(model, opts) {

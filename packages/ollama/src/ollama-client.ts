@@ -18,6 +18,7 @@ import {
   type EmbedResult,
   type EventStream,
   type FrameMapper,
+  jsonCall,
   type ModelCatalogCapability,
   type ModelInfo,
   type RequestOptions,
@@ -130,26 +131,6 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
     protocol: ollamaProtocol(headers),
   });
 
-  /** A request/response operation whose answer is one JSON body. */
-  const callJson = <T>(
-    operation: string,
-    path: string,
-    json: Record<string, unknown> | undefined,
-    read: (body: unknown, ctx: AttemptContext) => T,
-    opts: RequestOptions | undefined,
-    usage?: (result: T) => TokenUsage | undefined,
-  ): Promise<T> =>
-    backend.call(
-      {
-        operation,
-        path,
-        ...(json === undefined ? { method: 'GET' as const } : { json }),
-        parse: async (response, ctx) => read(await response.body.json(), ctx),
-        usage,
-      },
-      opts,
-    );
-
   /** A streaming operation: NDJSON frames through a fresh mapper per attempt, usage from the finish event. */
   const streamNdjson = <E>(
     operation: string,
@@ -161,6 +142,7 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
   ): EventStream<E> =>
     backend.stream({ operation, path, json, decode: (body) => decodeNdjson(body), mapper, usage }, opts);
 
+  const usage = <R extends { usage?: TokenUsage }>(result: R) => result.usage;
   const finishUsage = (event: { type: string; usage?: TokenUsage }) =>
     event.type === 'finish' ? event.usage : undefined;
 
@@ -169,14 +151,8 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
     ...backendControl(backend),
 
     async chat(request, opts) {
-      return callJson(
-        'chat',
-        '/api/chat',
-        buildOllamaChatBody(request, false),
-        parseOllamaChatResponse,
-        opts,
-        (result) => result.usage,
-      );
+      const json = buildOllamaChatBody(request, false);
+      return backend.call(jsonCall('chat', '/api/chat', parseOllamaChatResponse, { json, usage }), opts);
     },
 
     streamChat: (request, opts) =>
@@ -190,13 +166,10 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
       ),
 
     async generate(request, opts) {
-      return callJson(
-        'generate',
-        '/api/generate',
-        buildOllamaGenerateBody(request, false),
-        parseOllamaGenerateResponse,
+      const json = buildOllamaGenerateBody(request, false);
+      return backend.call(
+        jsonCall('generate', '/api/generate', parseOllamaGenerateResponse, { json, usage }),
         opts,
-        (result) => result.usage,
       );
     },
 
@@ -213,14 +186,8 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
     async embed(request, opts) {
       const json = buildOllamaEmbedBody(request);
       const expected = typeof request.input === 'string' ? 1 : request.input.length;
-      return callJson(
-        'embed',
-        '/api/embed',
-        json,
-        (body, ctx) => parseOllamaEmbedResponse(body, expected, ctx),
-        opts,
-        (result) => result.usage,
-      );
+      const read = (body: unknown, ctx: AttemptContext) => parseOllamaEmbedResponse(body, expected, ctx);
+      return backend.call(jsonCall('embed', '/api/embed', read, { json, usage }), opts);
     },
 
     async listModels(opts) {
@@ -228,7 +195,7 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
     },
 
     async tags(opts) {
-      return callJson('list-models', '/api/tags', undefined, parseOllamaTags, opts);
+      return backend.call(jsonCall('list-models', '/api/tags', parseOllamaTags), opts);
     },
 
     async show(request, opts) {
@@ -237,15 +204,15 @@ export function createOllama(options: OllamaOptions = {}): OllamaClient {
       check.optionalBoolean(request.verbose, 'verbose');
       const json: Record<string, unknown> = { model: request.model };
       if (request.verbose !== undefined) json.verbose = request.verbose;
-      return callJson('show', '/api/show', json, parseOllamaShow, opts);
+      return backend.call(jsonCall('show', '/api/show', parseOllamaShow, { json }), opts);
     },
 
     async ps(opts) {
-      return callJson('ps', '/api/ps', undefined, parseOllamaPs, opts);
+      return backend.call(jsonCall('ps', '/api/ps', parseOllamaPs), opts);
     },
 
     async version(opts) {
-      return callJson('version', '/api/version', undefined, parseOllamaVersion, opts);
+      return backend.call(jsonCall('version', '/api/version', parseOllamaVersion), opts);
     },
 
     pull: (request, opts) =>
